@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from autoattendant.api.urls import catch_all
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("autoattendant/", include("autoattendant.api.urls", namespace="api")),
+    path("autoattendant/", include((catch_all, "api-fallback"))),
+]
+
+handler404 = "autoattendant.api.views.errors.route_not_found_or_html"
+handler500 = "autoattendant.api.views.errors.server_error_or_html"

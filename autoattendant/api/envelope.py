@@ -1,0 +1,149 @@
+"""The API's one response shape.
+
+Success: ``{"data": …, "code": 200, "message": "OK"}``. Error: ``{"errorCode": "<code>",
+"message": …, "data": {…}}``. The renderer wraps successes; the exception handler builds errors;
+``error_response`` serves Django-level 404/500 under ``/autoattendant/`` in the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from ..errors import AppError, ErrorCode, Errors
+
+logger = logging.getLogger(__name__)
+
+SECRET_FIELDS = {"password", "authToken"}
+
+
+def success(data: Any) -> dict:
+    return {"data": data, "code": 200, "message": "OK"}
+
+
+def error_body(error: ErrorCode, data: Any = None, message: str | None = None) -> dict:
+    return {
+        "errorCode": str(error.code),
+        "message": message or error.message,
+        "data": {} if data is None else data,
+    }
+
+
+def error_response(error: ErrorCode, data: Any = None) -> JsonResponse:
+    """A plain-Django JSON error (for handler404/handler500, outside DRF)."""
+    return JsonResponse(error_body(error, data), status=error.http_status)
+
+
+def echo(payload: Any) -> dict:
+    """What the client sent, for an error's ``data``, with secrets masked."""
+    if not isinstance(payload, dict):
+        return {}
+    return {k: ("********" if k in SECRET_FIELDS else v) for k, v in payload.items()}
+
+
+class EnvelopeRenderer(JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and not getattr(response, "exception", False):
+            if not getattr(response, "enveloped", False):
+                data = success(data)
+        return super().render(data, accepted_media_type, renderer_context)
+
+
+class AlwaysJSONNegotiation(BaseContentNegotiation):
+    """Clients send all sorts of Accept headers; the API answers JSON whatever they say."""
+
+    def select_parser(self, request, parsers):
+        for parser in parsers:
+            if request.content_type.split(";")[0].strip().lower() == parser.media_type:
+                return parser
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _validation_data(detail: Any) -> dict:
+    """DRF's nested field errors → ``{"field": "message"}`` (lists joined)."""
+    if isinstance(detail, dict):
+        return {k: _flatten(v) for k, v in detail.items()}
+    return {"nonFieldErrors": _flatten(detail)}
+
+
+def _flatten(value: Any) -> Any:
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return " ".join(str(v) for v in value)
+        return [_flatten(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _flatten(v) for k, v in value.items()}
+    return str(value)
+
+
+_DRF_TO_ERROR = [
+    (exceptions.ParseError, Errors.MALFORMED_JSON),
+    (exceptions.NotAuthenticated, Errors.NOT_AUTHENTICATED),
+    (exceptions.AuthenticationFailed, Errors.NOT_AUTHENTICATED),
+    (exceptions.PermissionDenied, Errors.FORBIDDEN),
+    (exceptions.NotFound, Errors.ROUTE_NOT_FOUND),
+    (exceptions.MethodNotAllowed, Errors.METHOD_NOT_ALLOWED),
+    (exceptions.NotAcceptable, Errors.NOT_ACCEPTABLE),
+    (exceptions.UnsupportedMediaType, Errors.UNSUPPORTED_MEDIA_TYPE),
+    (exceptions.Throttled, Errors.THROTTLED),
+]
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    """Turn every exception raised in an API view into the error envelope (never HTML)."""
+    # Imported here: rest_framework.views reads the renderer setting, which names this module.
+    from rest_framework.views import set_rollback
+
+    headers: dict[str, str] = {}
+    request = context.get("request")
+    if isinstance(exc, AppError):
+        error, data, message = exc.error, exc.data, exc.message
+        if request is not None and request.method in ("POST", "PUT", "PATCH"):
+            # The spec's error bodies echo what was sent, plus what the error adds (a sid).
+            sent = getattr(request, "_full_data", None)
+            if isinstance(sent, dict) and isinstance(data, dict):
+                data = {**echo(sent), **data}
+    elif isinstance(exc, exceptions.ValidationError):
+        error, data, message = Errors.VALIDATION, _validation_data(exc.detail), None
+    elif isinstance(exc, RequestDataTooBig):
+        error, data, message = Errors.TOO_LARGE, {}, None
+    elif isinstance(exc, Http404):
+        error, data, message = Errors.ROUTE_NOT_FOUND, {}, None
+    elif isinstance(exc, PermissionDenied):
+        error, data, message = Errors.FORBIDDEN, {}, None
+    else:
+        for exc_class, mapped in _DRF_TO_ERROR:
+            if isinstance(exc, exc_class):
+                error, data, message = mapped, {}, None
+                break
+        else:
+            logger.exception(
+                "Unhandled error in %s %s",
+                getattr(request, "method", "?"),
+                getattr(request, "path", "?"),
+            )
+            error, data, message = Errors.SERVER_ERROR, {}, None
+        if isinstance(exc, exceptions.APIException):
+            auth_header = getattr(exc, "auth_header", None)
+            if auth_header:
+                headers["WWW-Authenticate"] = auth_header
+            wait = getattr(exc, "wait", None)
+            if wait is not None:
+                headers["Retry-After"] = str(int(wait) + 1)
+            if isinstance(exc, exceptions.MethodNotAllowed):
+                data = {"method": getattr(request, "method", "")}
+    if error is Errors.NOT_AUTHENTICATED and "WWW-Authenticate" not in headers:
+        headers["WWW-Authenticate"] = 'Basic realm="api"'
+    set_rollback()
+    return Response(error_body(error, data, message), status=error.http_status, headers=headers)

@@ -1,0 +1,45 @@
+"""Serializer fields that speak the API's formats."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from rest_framework import serializers
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """``YYYY-MM-DDTHH:MM:SS+0000``, always UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M:%S+0000")
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.astimezone(UTC).strftime(self.format)
+
+
+class RecordSerializer(serializers.Serializer):
+    """The fields every stored record answers with."""
+
+    sid = serializers.CharField(read_only=True)
+    dateUpdated = UTCDateTimeField(source="date_updated")
+    dateCreated = UTCDateTimeField(source="date_created")
+    accountEmail = serializers.CharField(source="account_email", read_only=True, allow_null=True)
+    uri = serializers.SerializerMethodField()
+
+    resource_path: str = ""
+
+    def get_uri(self, obj) -> str:
+        return f"/autoattendant/{self.resource_path}/search/{obj.sid}"
+
+
+class NullableEnterpriseSidField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "enterprise.sid")
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)

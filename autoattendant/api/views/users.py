@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models.functions import Lower
+from rest_framework.response import Response
+
+from ...access import require_bg_admin, resolve_enterprise
+from ...choices import Role, UserStatus
+from ...errors import Errors
+from ...models import User
+from ...services.users import do_create_user, do_delete_user, do_update_user
+from ..filtering import BaseFilterSet
+from ..schema import resource_schema
+from ..serializers.users import (
+    CreatedUserSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from ..viewsets import ResourceViewSet, body, validated
+
+
+class UserFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    emailId = django_filters.CharFilter(field_name="email", lookup_expr="icontains")
+    role = django_filters.ChoiceFilter(field_name="role", choices=Role.choices)
+    status = django_filters.ChoiceFilter(field_name="status", choices=UserStatus.choices)
+    enterpriseSid = django_filters.CharFilter(field_name="enterprise__sid")
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+USER_SORT = {"name": Lower("name"), "email": Lower("email"), "dateCreated": "date_created"}
+
+
+@resource_schema(
+    tag="Users",
+    output=UserSerializer,
+    create_request=UserCreateSerializer,
+    create_output=CreatedUserSerializer,
+    update_request=UserUpdateSerializer,
+    sort_fields=USER_SORT,
+)
+class UserViewSet(ResourceViewSet):
+    """Enterprise users. BG_ADMIN manages its own enterprise's users; AA_ADMIN only reads."""
+
+    # Operator staff are managed in the admin, not through the enterprise API.
+    queryset_base = User.objects.filter(is_superuser=False).select_related(
+        "enterprise", "created_by"
+    )
+    not_found = Errors.USER_NOT_FOUND
+    output_serializer = UserSerializer
+    filterset_class = UserFilterSet
+    sort_fields = USER_SORT
+
+    def create(self, request):
+        require_bg_admin(request.user)
+        data = validated(UserCreateSerializer, body(request))
+        enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
+        created = do_create_user(
+            request.user,
+            enterprise=enterprise,
+            email=data["emailId"],
+            role=data["role"],
+            password=data.get("password") or None,
+            name=data.get("name", ""),
+            status=data.get("status") or UserStatus.ACTIVE,
+        )
+        payload = CreatedUserSerializer(created.user).data
+        payload["authToken"] = created.auth_token
+        return Response(payload)
+
+    def update(self, request, sid: str):
+        require_bg_admin(request.user)
+        user = self.get_object(sid)
+        data = validated(UserUpdateSerializer, body(request))
+        changes = {}
+        if "enterpriseSid" in data:
+            changes["enterprise"] = resolve_enterprise(request.user, data["enterpriseSid"])
+        for api_name, field in (
+            ("name", "name"),
+            ("emailId", "email"),
+            ("password", "password"),
+            ("role", "role"),
+            ("status", "status"),
+        ):
+            if api_name in data:
+                changes[field] = data[api_name]
+        return Response(self.serialize(do_update_user(request.user, user, changes)))
+
+    partial_update = update
+
+    def destroy(self, request, sid: str):
+        require_bg_admin(request.user)
+        return Response(self.serialize(do_delete_user(request.user, self.get_object(sid))))

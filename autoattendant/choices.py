@@ -1,0 +1,69 @@
+"""Every enumerated value the API speaks, in one place."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    BG_ADMIN = "BG_ADMIN", "Enterprise admin"
+    AA_ADMIN = "AA_ADMIN", "Auto attendant admin"
+
+
+class UserStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    DELETED = "DELETED", "Deleted"
+
+
+class EnterpriseStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    DELETED = "DELETED", "Deleted"
+
+
+class SystemStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    SUSPENDED = "SUSPENDED", "Suspended"
+
+
+class AnnouncementType(models.TextChoices):
+    SAY = "say", "Text to speech"
+    PLAY = "play", "Audio file"
+
+
+class Voice(models.TextChoices):
+    MAN = "man", "Man"
+    WOMAN = "woman", "Woman"
+
+
+class ActionType(models.TextChoices):
+    ANNOUNCEMENT_HANGUP = "ANNOUNCEMENT_HANGUP", "Play an announcement, then hang up"
+    ANNOUNCEMENT_RETURN = "ANNOUNCEMENT_RETURN", "Play an announcement, then back to the menu"
+    DIAL_BY_EXTENSION = "DIAL_BY_EXTENSION", "Dial by extension"
+    DIAL_BY_NAME = "DIAL_BY_NAME", "Dial by name"
+    GO_TO_MENU = "GO_TO_MENU", "Go to another menu"
+    HANGUP = "HANGUP", "Hang up"
+    REPLAY_MENU = "REPLAY_MENU", "Replay this menu"
+    RETURN_TO_PREVIOUS_MENU = "RETURN_TO_PREVIOUS_MENU", "Return to the previous menu"
+    TRANSFER_TO_PHONE = "TRANSFER_TO_PHONE", "Transfer to a phone number"
+
+
+# Which action types need which kind of actionData (see DESIGN §11 "Actions").
+ACTIONS_NEEDING_ANNOUNCEMENT = {ActionType.ANNOUNCEMENT_HANGUP, ActionType.ANNOUNCEMENT_RETURN}
+ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT = {ActionType.DIAL_BY_EXTENSION, ActionType.DIAL_BY_NAME}
+ACTIONS_NEEDING_MENU = {ActionType.GO_TO_MENU}
+ACTIONS_NEEDING_NUMBER = {ActionType.TRANSFER_TO_PHONE}
+ACTIONS_WITHOUT_DATA = {
+    ActionType.HANGUP,
+    ActionType.REPLAY_MENU,
+    ActionType.RETURN_TO_PREVIOUS_MENU,
+}
+
+
+class ScheduleType(models.TextChoices):
+    WEEKLY = "WEEKLY", "Weekly"
+    DATE_RANGE = "DATE_RANGE", "Special days"
+
+
+MENU_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0")

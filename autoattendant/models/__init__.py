@@ -1,0 +1,22 @@
+from .account import User, hash_token
+from .announcement import Announcement
+from .enterprise import Enterprise
+from .menu import Menu, MenuKey
+from .number import PhoneNumber
+from .schedule import ScheduleBlock, ScheduleEntry
+from .system import AutoAttendantSystem
+from .usage import MonthlyUsage
+
+__all__ = [
+    "Announcement",
+    "AutoAttendantSystem",
+    "Enterprise",
+    "Menu",
+    "MenuKey",
+    "MonthlyUsage",
+    "PhoneNumber",
+    "ScheduleBlock",
+    "ScheduleEntry",
+    "User",
+    "hash_token",
+]

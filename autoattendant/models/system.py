@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.db import models
+
+from ..choices import ActionType, SystemStatus
+from ..sids import new_system_sid
+from .base import CreatedByModel
+
+__all__ = ["AutoAttendantSystem"]
+
+DEFAULT_TIMEOUT_SECONDS = 5
+DEFAULT_MAX_OCCURRENCES = 3
+
+
+class AutoAttendantSystem(CreatedByModel):
+    """An auto attendant: its main numbers, extensions, timezone and error handling.
+
+    Unset timeout/invalid settings (null) mean the documented defaults (5 s, 3 times, HANGUP);
+    menus may override the timeout ones.
+    """
+
+    sid = models.CharField(max_length=34, unique=True, default=new_system_sid, editable=False)
+    enterprise = models.ForeignKey(
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="systems"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    status = models.CharField(
+        max_length=16, choices=SystemStatus.choices, default=SystemStatus.ACTIVE
+    )
+    timezone_id = models.CharField(max_length=64, default="UTC")
+    timeout_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    timeout_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    timeout_action_type = models.CharField(
+        max_length=32, choices=ActionType.choices, blank=True, default=""
+    )
+    timeout_action_data = models.CharField(max_length=64, blank=True, default="")
+    invalid_input_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    invalid_input_action_type = models.CharField(
+        max_length=32, choices=ActionType.choices, blank=True, default=""
+    )
+    invalid_input_action_data = models.CharField(max_length=64, blank=True, default="")
+    invalid_extension_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    invalid_extension_action_type = models.CharField(
+        max_length=32, choices=ActionType.choices, blank=True, default=""
+    )
+    invalid_extension_action_data = models.CharField(max_length=64, blank=True, default="")
+    default_menu = models.ForeignKey(
+        "autoattendant.Menu",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extensions = models.ManyToManyField(
+        "autoattendant.PhoneNumber", blank=True, related_name="extension_of_systems"
+    )
+    # Bumped on every change to anything the call flow reads, so a cached compiled flow
+    # can be recognised as stale without reading the rows it was built from.
+    flow_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["date_created", "sid"]
+        verbose_name = "auto attendant system"
+        indexes = [models.Index(fields=["enterprise", "date_created"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,66 @@
+"""Resource identifiers: a two- or three-letter prefix and 32 lowercase hex digits."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+ENTERPRISE = "EN"
+USER = "RCS"
+ACCOUNT = "AC"
+ANNOUNCEMENT = "AN"
+MENU = "MN"
+SYSTEM = "AA"
+PHONE_NUMBER = "PH"
+
+_SID_RE = {p: re.compile(rf"^{p}[0-9a-f]{{32}}$") for p in
+           (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER)}  # fmt: skip
+
+
+def new_sid(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex}"
+
+
+def sid_factory(prefix: str):
+    """A module-level callable usable as a model field default (migrations can serialise it)."""
+    return {
+        ENTERPRISE: new_enterprise_sid,
+        USER: new_user_sid,
+        ACCOUNT: new_account_sid,
+        ANNOUNCEMENT: new_announcement_sid,
+        MENU: new_menu_sid,
+        SYSTEM: new_system_sid,
+        PHONE_NUMBER: new_phone_number_sid,
+    }[prefix]
+
+
+def is_sid(value: object, prefix: str) -> bool:
+    return isinstance(value, str) and bool(_SID_RE[prefix].match(value))
+
+
+def new_enterprise_sid() -> str:
+    return new_sid(ENTERPRISE)
+
+
+def new_user_sid() -> str:
+    return new_sid(USER)
+
+
+def new_account_sid() -> str:
+    return new_sid(ACCOUNT)
+
+
+def new_announcement_sid() -> str:
+    return new_sid(ANNOUNCEMENT)
+
+
+def new_menu_sid() -> str:
+    return new_sid(MENU)
+
+
+def new_system_sid() -> str:
+    return new_sid(SYSTEM)
+
+
+def new_phone_number_sid() -> str:
+    return new_sid(PHONE_NUMBER)

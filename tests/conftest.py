@@ -1,0 +1,91 @@
+"""A two-enterprise world: enterprise A with a BG_ADMIN and an AA_ADMIN, enterprise B with its
+own BG_ADMIN, and an operator superuser. API clients authenticate with auth tokens."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from autoattendant.choices import Role
+from autoattendant.models import Enterprise, User
+
+PASSWORD = "Corr3ct-Horse-Battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class Actor:
+    user: User
+    token: str
+    client: APIClient
+
+
+def make_client(username: str, secret: str) -> APIClient:
+    client = APIClient()
+    raw = base64.b64encode(f"{username}:{secret}".encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {raw}")
+    return client
+
+
+def make_actor(email: str, enterprise: Enterprise | None, role: str, **extra) -> Actor:
+    if enterprise is None:
+        user = User.objects.create_superuser(email=email, password=PASSWORD)
+    else:
+        user = User.objects.create_user(
+            email=email, password=PASSWORD, enterprise=enterprise, role=role, **extra
+        )
+    token = user.rotate_auth_token()
+    user.save()
+    return Actor(user=user, token=token, client=make_client(user.account_sid, token))
+
+
+@pytest.fixture
+def enterprise_a(db) -> Enterprise:
+    return Enterprise.objects.create(name="Acme Plumbing")
+
+
+@pytest.fixture
+def enterprise_b(db) -> Enterprise:
+    return Enterprise.objects.create(name="Bolt Couriers")
+
+
+@pytest.fixture
+def operator(db) -> Actor:
+    return make_actor("ops@operator.example", None, "")
+
+
+@pytest.fixture
+def bg_admin(enterprise_a) -> Actor:
+    return make_actor("boss@acme.example", enterprise_a, Role.BG_ADMIN, name="Alice Boss")
+
+
+@pytest.fixture
+def aa_admin(enterprise_a, bg_admin) -> Actor:
+    return make_actor(
+        "menus@acme.example",
+        enterprise_a,
+        Role.AA_ADMIN,
+        name="Max Menus",
+        created_by=bg_admin.user,
+    )
+
+
+@pytest.fixture
+def bg_admin_b(enterprise_b) -> Actor:
+    return make_actor("boss@bolt.example", enterprise_b, Role.BG_ADMIN, name="Bob Bolt")
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
