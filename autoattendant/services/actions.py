@@ -1,0 +1,128 @@
+"""Validation of ``{actionType, actionData}`` pairs (menu keys, timeout and invalid-input
+actions), shared by menus and AA systems.
+
+The rules (DESIGN §11 "Actions"): ANNOUNCEMENT_HANGUP / ANNOUNCEMENT_RETURN need an announcement
+sid of the enterprise; GO_TO_MENU a menu sid of the same AA system; TRANSFER_TO_PHONE a dialable
+number; DIAL_BY_EXTENSION / DIAL_BY_NAME take an optional announcement sid as their prompt;
+HANGUP, REPLAY_MENU and RETURN_TO_PREVIOUS_MENU ignore actionData.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..choices import (
+    ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MENU,
+    ACTIONS_NEEDING_NUMBER,
+    ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
+    ActionType,
+)
+from ..errors import Errors
+from ..models import Announcement, Enterprise, Menu
+from ..sids import ANNOUNCEMENT, MENU, is_sid
+
+_DIALABLE = re.compile(r"^\+?[0-9][0-9 ()\-.]{1,30}$")
+
+
+@dataclass(frozen=True)
+class Action:
+    action_type: str
+    action_data: str = ""
+
+    def as_api(self) -> dict:
+        """The API's shape; ``{}`` for "not set", as in the spec's examples."""
+        if not self.action_type:
+            return {}
+        out: dict[str, Any] = {"actionType": self.action_type}
+        if self.action_data:
+            out["actionData"] = self.action_data
+        return out
+
+
+NO_ACTION = Action("", "")
+
+
+def normalise_dialable(value: str) -> str | None:
+    """A number a caller can be transferred to: digits only (``+``, spaces, dashes dropped),
+    3 to 15 digits; None when it is not one."""
+    if not isinstance(value, str) or not _DIALABLE.match(value.strip()):
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits if 3 <= len(digits) <= 15 else None
+
+
+def parse_action(raw: Any, field: str) -> Action:
+    """The shape only (no database): ``{}`` / null → no action; else a known type (400 if not)."""
+    if raw in (None, {}, ""):
+        return NO_ACTION
+    if not isinstance(raw, dict):
+        raise Errors.VALIDATION({field: "Expected an object with actionType and actionData."})
+    action_type = raw.get("actionType")
+    if action_type not in ActionType.values:
+        raise Errors.VALIDATION(
+            {f"{field}.actionType": f"Unknown actionType {action_type!r}; one of "
+             + ", ".join(ActionType.values)}
+        )  # fmt: skip
+    data = raw.get("actionData")
+    if data is not None and not isinstance(data, str | int):
+        raise Errors.VALIDATION({f"{field}.actionData": "Expected a string."})
+    return Action(action_type, "" if data is None else str(data).strip())
+
+
+def check_action(
+    action: Action,
+    field: str,
+    *,
+    enterprise: Enterprise,
+    system_id: int | None,
+    announcements: dict[str, Announcement] | None = None,
+    menus: dict[str, Menu] | None = None,
+) -> Action:
+    """Validate ``action`` against the database and return it normalised.
+
+    ``announcements`` / ``menus`` may hold rows already fetched (sid → row) so that a menu with
+    eleven keys costs one query per kind, not one per key; missing sids are looked up here.
+    A sid that names nothing visible (absent, another enterprise's, another system's menu) is
+    that resource's not-found error (500 / 502); a value of the wrong form is a 400.
+    """
+    kind = action.action_type
+    data = action.action_data
+    if not kind:
+        return action
+    prompt = kind in ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT and data
+    if kind in ACTIONS_NEEDING_ANNOUNCEMENT or prompt:
+        if not data:
+            raise Errors.VALIDATION({f"{field}.actionData": f"{kind} needs an announcement sid."})
+        if not is_sid(data, ANNOUNCEMENT):
+            raise Errors.VALIDATION({f"{field}.actionData": "Expected an announcement sid."})
+        known = announcements if announcements is not None else {}
+        if data not in known:
+            found = Announcement.objects.filter(sid=data, enterprise=enterprise).first()
+            if found is None:
+                raise Errors.ANNOUNCEMENT_NOT_FOUND({"sid": data, "field": field})
+            known[data] = found
+        return action
+    if kind in ACTIONS_NEEDING_MENU:
+        if not is_sid(data, MENU):
+            raise Errors.VALIDATION({f"{field}.actionData": "GO_TO_MENU needs a menu sid."})
+        known = menus if menus is not None else {}
+        if data not in known:
+            found = Menu.objects.filter(
+                sid=data, enterprise=enterprise, auto_attendant_id=system_id
+            ).first()
+            if found is None:
+                raise Errors.MENU_NOT_FOUND({"sid": data, "field": field})
+            known[data] = found
+        return action
+    if kind in ACTIONS_NEEDING_NUMBER:
+        number = normalise_dialable(data)
+        if number is None:
+            raise Errors.VALIDATION(
+                {f"{field}.actionData": "TRANSFER_TO_PHONE needs a phone number (3-15 digits)."}
+            )
+        return Action(kind, number)
+    # HANGUP, REPLAY_MENU, RETURN_TO_PREVIOUS_MENU, and DIAL_BY_* without a prompt.
+    return Action(kind, "")
