@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -57,17 +57,16 @@ class EnvelopeRenderer(JSONRenderer):
         return super().render(data, accepted_media_type, renderer_context)
 
 
-class AlwaysJSONNegotiation(BaseContentNegotiation):
-    """Clients send all sorts of Accept headers; the API answers JSON whatever they say."""
+class AlwaysJSONNegotiation(DefaultContentNegotiation):
+    """Clients send all sorts of Accept headers; the API answers its JSON whatever they say.
 
-    def select_parser(self, request, parsers):
-        for parser in parsers:
-            if request.content_type.split(";")[0].strip().lower() == parser.media_type:
-                return parser
-        return None
+    Views with other renderers (the OpenAPI schema: YAML or JSON) negotiate as usual.
+    """
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+        if isinstance(renderers[0], EnvelopeRenderer):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 def _validation_data(detail: Any) -> dict:

@@ -7,6 +7,7 @@ envelope for the failure statuses, so the schema and the wire never disagree.
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from ..errors import all_error_codes
@@ -98,6 +99,10 @@ def wrap_in_envelope(result: dict, generator, request, public) -> dict:
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["ErrorEnvelope"] = _error_component()
     error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    # Routes accept both forms; document the spec's (no trailing slash).
+    result["paths"] = {
+        (path.rstrip("/") or "/"): operations for path, operations in result["paths"].items()
+    }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -128,3 +133,15 @@ def wrap_in_envelope(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+class BasicAuthScheme(OpenApiAuthenticationExtension):
+    target_class = "autoattendant.api.authentication.BasicAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Username: accountSid or emailId. Password: auth token or password.",
+        }

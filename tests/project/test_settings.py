@@ -1,0 +1,68 @@
+"""Production settings pass Django's deployment checks; the embedded default needs nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from autoattendant.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-" + "".join(chr(97 + i % 26) + str(i) for i in range(40)),
+    "ALLOWED_HOSTS": "aa.example.com",
+}
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_check_deploy_passes_with_production_settings():
+    r = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_without_a_secret_key_production_refuses_to_start():
+    r = _manage("check", env={"DEBUG": "false", "ALLOWED_HOSTS": "aa.example.com"})
+    assert r.returncode != 0
+    assert "SECRET_KEY must be set" in r.stderr
+
+
+def test_odd_boolean_values_are_refused():
+    r = _manage("check", env={"DEBUG": "maybe"})
+    assert r.returncode != 0 and "DEBUG must be a boolean" in r.stderr
+
+
+@pytest.mark.django_db
+def test_createsuperuser_noinput_uses_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "root@operator.example")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Sup3r-Secret-Pass")
+    call_command("createsuperuser", "--noinput", verbosity=0)
+    user = User.objects.get(email="root@operator.example")
+    assert user.is_superuser and user.is_staff and user.is_active
+    assert user.sid.startswith("RCS") and user.check_password("Sup3r-Secret-Pass")
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_prints_working_credentials(capsys):
+    from tests.conftest import make_client
+
+    call_command("load_demo")
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert User.objects.filter(email__iexact="admin@smiles-dental.example").count() == 1
+    # The last printed BG_ADMIN token works against the API.
+    curl = [line for line in out.splitlines() if "curl -u" in line][-1]
+    username, token = curl.split("curl -u ", 1)[1].split()[0].split(":")
+    assert make_client(username, token).get("/autoattendant/user/search").status_code == 200
