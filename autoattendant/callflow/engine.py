@@ -1,0 +1,432 @@
+"""The call-flow engine: a compiled :class:`~.model.System` and a call state in, RCML out.
+
+Two entry points, both pure (no I/O, no clock, no Django):
+
+- :func:`start` answers the platform's first request for a call: resolve the schedule at the given
+  instant and play that menu's prompt, or apologise and hang up (``error_code`` 498) when no menu
+  applies.
+- :func:`step` answers every continuation, given the verified :class:`~.state.CallState` and the
+  platform's ``Digits`` / ``SpeechResult`` / ``DialCallStatus``.
+
+Each returns a :class:`CallResult`: the RCML string, the same document as a flat event list (for
+the simulator and ``simulate_call``), notes explaining the decisions, and the state the platform
+will post back next (``None`` once the call ends).
+
+Guarantees:
+
+- Every prompt is a ``<Gather>`` followed by a ``<Redirect>`` to the *same* URL. A platform that
+  honours ``actionOnEmptyResult`` posts empty input to the Gather's action; Restcomm instead falls
+  through to the Redirect. Either way exactly one request arrives, with the state of the prompt
+  and no input, so silence is counted exactly once.
+- Every document ends with ``<Hangup/>`` (call over), a ``<Redirect>`` (after a Gather) or a
+  ``<Dial action=…>``, so the platform always knows what to do next.
+- Every call ends: each menu visit allows a bounded number of timeouts and invalid inputs, each
+  prompt a bounded number of invalid extensions, and the ``step`` counter in the state ends any
+  call after ``max_steps`` requests whatever the configuration (timeout actions bouncing between
+  menus, REPLAY_MENU as a timeout action).
+- Dangling references (a deleted announcement or menu, an empty transfer number) never raise:
+  a missing announcement is skipped (a missing menu announcement becomes the "no announcement"
+  sentence, a missing prompt the default prompt), a missing menu or number apologises and hangs up.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from . import rcml
+from .directory import DEFAULT_NAME_THRESHOLD, match_extension, match_name, speech_hints
+from .model import Action, ActionType, Menu, System
+from .rcml import Event
+from .schedule import Resolution, resolve
+from .state import CallState, Mode
+
+__all__ = [
+    "DEFAULT_MAX_OCCURRENCES",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "MAX_STEPS",
+    "NO_SCHEDULE_ERROR",
+    "TEXT_APOLOGY",
+    "TEXT_EXTENSION_PROMPT",
+    "TEXT_LINE_UNAVAILABLE",
+    "TEXT_NAME_PROMPT",
+    "TEXT_NO_ANNOUNCEMENT",
+    "UNANSWERED_DIAL_STATUSES",
+    "CallResult",
+    "UrlBuilder",
+    "apology_rcml",
+    "hangup_rcml",
+    "start",
+    "step",
+]
+
+DEFAULT_TIMEOUT_SECONDS = 5
+DEFAULT_MAX_OCCURRENCES = 3
+#: Engine requests allowed per call before it is ended regardless of configuration.
+MAX_STEPS = 100
+#: The spec's "No Schedule entry found for Auto Attendant system".
+NO_SCHEDULE_ERROR = 498
+
+TEXT_NO_ANNOUNCEMENT = "There is no announcement assigned to this Menu."
+TEXT_EXTENSION_PROMPT = "Please press the extension number"
+TEXT_NAME_PROMPT = "Please say the name"
+TEXT_LINE_UNAVAILABLE = "Sorry, that line is not available."
+TEXT_APOLOGY = "We are sorry, your call cannot be completed at this time. Goodbye."
+
+#: ``DialCallStatus`` values after which the caller goes back to the menu; any other status
+#: (``completed``, ``answered``, missing) ends the call.
+UNANSWERED_DIAL_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"})
+
+#: Builds the absolute URL (with the signed state in its query) the platform calls back.
+UrlBuilder = Callable[[CallState], str]
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One engine answer.
+
+    ``rcml`` is the document to send (``Content-Type: application/xml``); ``events`` the same
+    document flattened (see :func:`.rcml.describe`); ``state`` the state carried by the URLs in it
+    (``None`` when the call ends with ``<Hangup/>``); ``menu_sid`` the menu the caller is in, or was
+    in when the call ended; ``notes`` human-readable reasons ("timeout 2 of 3", …);
+    ``error_code`` is 498 when :func:`start` found no menu for the instant; ``resolution`` is the
+    schedule resolution made by :func:`start`.
+    """
+
+    rcml: str
+    events: tuple[Event, ...]
+    state: CallState | None
+    menu_sid: str | None
+    notes: tuple[str, ...] = ()
+    error_code: int | None = None
+    resolution: Resolution | None = None
+
+    @property
+    def ended(self) -> bool:
+        """True when the document ends the call (``<Hangup/>``)."""
+        return self.state is None
+
+
+def apology_rcml(text: str = TEXT_APOLOGY) -> str:
+    """``<Response><Say>…sorry…</Say><Hangup/></Response>``: the HTTP layer's never-a-dead-line
+    answer when anything fails while serving the platform."""
+    root = rcml.response()
+    rcml.say(root, text)
+    rcml.hangup(root)
+    return rcml.serialize(root)
+
+
+def hangup_rcml() -> str:
+    """``<Response><Hangup/></Response>``: the body of a 403 for a forged or missing signature."""
+    root = rcml.response()
+    rcml.hangup(root)
+    return rcml.serialize(root)
+
+
+def _first_set(*values: int | None, default: int) -> int:
+    for value in values:
+        if value is not None:
+            return value
+    return default
+
+
+class _Turn:
+    """Builds one response. Exactly one terminal method (prompt, dial, hang up) runs per turn."""
+
+    def __init__(self, system: System, url_builder: UrlBuilder, step_number: int) -> None:
+        self.system = system
+        self.url_builder = url_builder
+        self.step_number = step_number
+        self.root = rcml.response()
+        self.notes: list[str] = []
+        self.next_state: CallState | None = None
+        self.menu_sid: str | None = None
+        self.done = False
+
+    # ------------------------------------------------------------------ results
+    def result(
+        self, error_code: int | None = None, resolution: Resolution | None = None
+    ) -> CallResult:
+        assert self.done, "a turn must end with a prompt, a dial or a hang-up"
+        return CallResult(
+            rcml=rcml.serialize(self.root),
+            events=rcml.describe(self.root),
+            state=self.next_state,
+            menu_sid=self.menu_sid,
+            notes=tuple(self.notes),
+            error_code=error_code,
+            resolution=resolution,
+        )
+
+    def _continue_with(self, state: CallState) -> tuple[CallState, str]:
+        assert not self.done, "a turn has exactly one terminal verb"
+        self.done = True
+        state = replace(state, step=self.step_number)
+        self.next_state = state
+        self.menu_sid = state.menu_sid
+        return state, self.url_builder(state)
+
+    # ------------------------------------------------------------------ building blocks
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def announce(self, sid: str | None, parent: ET.Element | None = None) -> bool:
+        """Voice announcement ``sid`` under ``parent``; False (nothing emitted) when unusable."""
+        if not sid:
+            return False
+        announcement = self.system.announcements.get(sid)
+        target = self.root if parent is None else parent
+        if announcement is None:
+            self.note(f"announcement {sid} not found; skipped")
+            return False
+        if (announcement.type or "").lower() == "say":
+            if not (announcement.body or "").strip():
+                self.note(f"announcement {sid} has no text; skipped")
+                return False
+            rcml.say(
+                target,
+                announcement.body,
+                voice=announcement.voice or None,
+                language=announcement.language or None,
+            )
+            return True
+        if not announcement.file_url:
+            self.note(f"announcement {sid} has no file; skipped")
+            return False
+        rcml.play(target, announcement.file_url)
+        return True
+
+    def timeout_seconds(self, menu: Menu | None) -> int:
+        menu_value = menu.timeout_seconds if menu else None
+        value = _first_set(menu_value, self.system.timeout_seconds, default=DEFAULT_TIMEOUT_SECONDS)
+        return max(1, value)
+
+    # ------------------------------------------------------------------ terminal verbs
+    def hang_up(self, why: str = "") -> None:
+        assert not self.done, "a turn has exactly one terminal verb"
+        if why:
+            self.note(why)
+        rcml.hangup(self.root)
+        self.done = True
+
+    def apologise(self, why: str) -> None:
+        """Apologise and hang up: the graceful end for data the call cannot follow."""
+        rcml.say(self.root, TEXT_APOLOGY)
+        self.hang_up(why)
+
+    def menu_prompt(self, state: CallState) -> None:
+        """The menu's one-key Gather around its announcement, then the Redirect for silence."""
+        menu = self.system.menus.get(state.menu_sid)
+        if menu is None:
+            self.apologise(f"menu {state.menu_sid} not found")
+            return
+        self.menu_sid = menu.sid
+        state, url = self._continue_with(replace(state, mode=Mode.MENU, prompt_sid=""))
+        element = rcml.gather(
+            self.root,
+            action=url,
+            input="dtmf",
+            num_digits=1,
+            timeout=self.timeout_seconds(menu),
+        )
+        if not self.announce(menu.announcement_sid, element):
+            rcml.say(element, TEXT_NO_ANNOUNCEMENT)
+        rcml.redirect(self.root, url)
+
+    def directory_prompt(self, state: CallState) -> None:
+        """The DIAL_BY_EXTENSION digits Gather or the DIAL_BY_NAME speech Gather, then Redirect."""
+        menu = self.system.menus.get(state.menu_sid)
+        state, url = self._continue_with(state)
+        timeout = self.timeout_seconds(menu)
+        if state.mode == Mode.NAME:
+            element = rcml.gather(
+                self.root,
+                action=url,
+                input="speech",
+                timeout=timeout,
+                hints=speech_hints(self.system.extensions),
+            )
+            default_text = TEXT_NAME_PROMPT
+        else:
+            element = rcml.gather(
+                self.root, action=url, input="dtmf", finish_on_key="#", timeout=timeout
+            )
+            default_text = TEXT_EXTENSION_PROMPT
+        if not self.announce(state.prompt_sid, element):
+            rcml.say(element, default_text)
+        rcml.redirect(self.root, url)
+
+    def dial(self, state: CallState, number: str) -> None:
+        """The menu's ringback announcement, then ``<Dial action>``; the action reports back."""
+        menu = self.system.menus.get(state.menu_sid)
+        if menu is not None:
+            self.announce(menu.ringback_sid)
+        after = state.visit(state.menu_sid)
+        _, url = self._continue_with(replace(after, mode=Mode.DIAL))
+        rcml.dial(self.root, number, action=url)
+        self.note(f"dialling {number}")
+
+    # ------------------------------------------------------------------ actions
+    def run_action(self, action: Action | None, state: CallState, why: str) -> None:
+        """Run ``action`` in the context of ``state``'s menu (``None``/empty type = HANGUP)."""
+        kind = (action.action_type if action else "") or ActionType.HANGUP
+        data = ((action.action_data if action else None) or "").strip()
+        self.note(f"{why}: {kind}" + (f" {data}" if data else ""))
+        menus = self.system.menus
+
+        if kind == ActionType.HANGUP:
+            self.hang_up()
+        elif kind == ActionType.ANNOUNCEMENT_HANGUP:
+            self.announce(data)
+            self.hang_up()
+        elif kind == ActionType.ANNOUNCEMENT_RETURN:
+            self.announce(data)
+            self.menu_prompt(state.visit(state.menu_sid))
+        elif kind == ActionType.REPLAY_MENU:
+            self.menu_prompt(state.visit(state.menu_sid))
+        elif kind == ActionType.GO_TO_MENU:
+            if data not in menus:
+                self.apologise(f"menu {data or '(none)'} not found")
+                return
+            path = state.path if data == state.menu_sid else (*state.path, state.menu_sid)
+            self.menu_prompt(state.visit(data, path))
+        elif kind == ActionType.RETURN_TO_PREVIOUS_MENU:
+            path = list(state.path)
+            while path:
+                previous = path.pop()
+                if previous in menus:
+                    self.menu_prompt(state.visit(previous, tuple(path)))
+                    return
+            self.menu_prompt(state.visit(state.menu_sid, ()))
+        elif kind in (ActionType.DIAL_BY_EXTENSION, ActionType.DIAL_BY_NAME):
+            mode = Mode.NAME if kind == ActionType.DIAL_BY_NAME else Mode.EXTENSION
+            prompt = replace(state.visit(state.menu_sid), mode=mode, prompt_sid=data)
+            self.directory_prompt(prompt)
+        elif kind == ActionType.TRANSFER_TO_PHONE:
+            if not data:
+                self.apologise("no number to transfer to")
+                return
+            self.dial(state, data)
+        else:
+            self.apologise(f"unknown action type {kind!r}")
+
+    # ------------------------------------------------------------------ input handling
+    def on_menu_input(self, state: CallState, digits: str) -> None:
+        menu = self.system.menus.get(state.menu_sid)
+        if menu is None:
+            self.apologise(f"menu {state.menu_sid} not found")
+            return
+        self.menu_sid = menu.sid
+        if not digits:
+            count = state.timeouts + 1
+            limit = _first_set(menu.timeout_max, self.system.timeout_max, default=3)
+            if count >= limit:
+                action = menu.timeout_action or self.system.timeout_action
+                self.run_action(action, state, f"timeout {count} of {limit}")
+            else:
+                self.note(f"timeout {count} of {limit}; replaying menu")
+                self.menu_prompt(replace(state, timeouts=count))
+            return
+        action = menu.keys.get(digits)
+        if action is not None:
+            self.run_action(action, state, f"key {digits}")
+            return
+        count = state.invalid_inputs + 1
+        limit = _first_set(self.system.invalid_input_max, default=DEFAULT_MAX_OCCURRENCES)
+        if count >= limit:
+            why = f"invalid input {digits!r} {count} of {limit}"
+            self.run_action(self.system.invalid_input_action, state, why)
+        else:
+            self.note(f"invalid input {digits!r} {count} of {limit}; replaying menu")
+            self.menu_prompt(replace(state, invalid_inputs=count))
+
+    def on_directory_input(
+        self, state: CallState, digits: str, speech: str, threshold: float
+    ) -> None:
+        extensions = self.system.extensions
+        if state.mode == Mode.NAME:
+            found = match_name(speech, extensions, threshold)
+            attempt = f"name {speech!r}"
+        else:
+            found = match_extension(digits, extensions)
+            attempt = f"extension {digits!r}"
+        if found is not None:
+            self.note(f"{attempt} matched {found.number}")
+            self.dial(state, found.number)
+            return
+        count = state.invalid_extensions + 1
+        limit = _first_set(self.system.invalid_extension_max, default=DEFAULT_MAX_OCCURRENCES)
+        self.menu_sid = state.menu_sid
+        if count >= limit:
+            why = f"invalid {attempt} {count} of {limit}"
+            self.run_action(self.system.invalid_extension_action, state, why)
+        else:
+            self.note(f"invalid {attempt} {count} of {limit}; prompting again")
+            self.directory_prompt(replace(state, invalid_extensions=count))
+
+    def on_dial_status(self, state: CallState, dial_status: str) -> None:
+        status = dial_status.strip().lower().replace("_", "-")
+        self.menu_sid = state.menu_sid
+        if status in UNANSWERED_DIAL_STATUSES:
+            self.note(f"dial ended {status}; back to the menu")
+            rcml.say(self.root, TEXT_LINE_UNAVAILABLE)
+            self.menu_prompt(state.visit(state.menu_sid))
+        else:
+            self.hang_up(f"dial ended {status or '(no status)'}; call over")
+
+
+def start(system: System, instant: datetime, *, url_builder: UrlBuilder) -> CallResult:
+    """Answer the entry request of a call at ``instant`` (aware; the platform's "now").
+
+    With no menu for the instant (no schedule entry, no default menu) the RCML apologises and
+    hangs up and ``error_code`` is 498, which the RCML API reports as its error.
+    """
+    resolution = resolve(system, instant)
+    turn = _Turn(system, url_builder, step_number=1)
+    turn.note(resolution.reason)
+    if resolution.menu_sid is None:
+        turn.apologise("no menu for this instant")
+        return turn.result(error_code=NO_SCHEDULE_ERROR, resolution=resolution)
+    state = CallState(
+        system_sid=system.sid, organization=system.enterprise_sid, menu_sid=resolution.menu_sid
+    )
+    turn.menu_prompt(state)
+    if turn.menu_sid is None:
+        turn.menu_sid = resolution.menu_sid
+    return turn.result(resolution=resolution)
+
+
+def step(
+    system: System,
+    state: CallState,
+    *,
+    url_builder: UrlBuilder,
+    digits: str | None = None,
+    speech: str | None = None,
+    dial_status: str | None = None,
+    name_threshold: float = DEFAULT_NAME_THRESHOLD,
+    max_steps: int = MAX_STEPS,
+) -> CallResult:
+    """Answer a continuation: ``state`` (already verified by :func:`.state.decode`) plus the
+    platform's ``Digits``, ``SpeechResult`` and ``DialCallStatus`` (absent = ``None`` or ``""``).
+
+    ``name_threshold`` is the minimum ``WRatio`` for dial by name; ``max_steps`` ends any call
+    after that many requests. A state for another system or enterprise is refused politely.
+    """
+    turn = _Turn(system, url_builder, step_number=state.step + 1)
+    turn.menu_sid = state.menu_sid
+    if state.system_sid != system.sid or state.organization != system.enterprise_sid:
+        turn.apologise("call state belongs to another system")
+    elif state.step >= max_steps:
+        turn.apologise(f"call reached {max_steps} steps; ending it")
+    elif state.mode == Mode.MENU:
+        turn.on_menu_input(state, (digits or "").strip())
+    elif state.mode in (Mode.EXTENSION, Mode.NAME):
+        turn.on_directory_input(
+            state, (digits or "").strip(), (speech or "").strip(), name_threshold
+        )
+    else:
+        turn.on_dial_status(state, dial_status or "")
+    return turn.result()

@@ -1,0 +1,224 @@
+"""The call state that travels in the engine's URLs, signed so the platform cannot be fooled.
+
+The web tier keeps no per-call memory: everything the engine needs to continue a call is put in
+the query string of the ``<Gather action>``, ``<Redirect>`` and ``<Dial action>`` URLs it emits,
+with an HMAC-SHA256 signature over a canonical encoding of *only the engine's own parameters*
+(those in :data:`STATE_PARAMS`). The platform's parameters (``CallSid``, ``From``, ``To``,
+``Digits``, ``SpeechResult``, ``DialCallStatus`` …) travel beside them and are never signed, so
+the platform may add whatever it likes; any change to a signed parameter invalidates the request.
+
+The key is passed in (the Django side derives it from ``SECRET_KEY``); nothing here reads
+settings. The canonical encoding is ``urlencode`` of every state parameter in a fixed order,
+prefixed with a version tag, so it is injective (values are percent-encoded) and stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from urllib.parse import urlencode
+
+__all__ = [
+    "MAX_PATH",
+    "PARAM_SIGNATURE",
+    "STATE_PARAMS",
+    "BadStateError",
+    "CallState",
+    "ForgedSignatureError",
+    "MissingSignatureError",
+    "Mode",
+    "StateError",
+    "carries_state",
+    "decode",
+    "encode",
+    "encode_query",
+]
+
+#: The longest RETURN_TO_PREVIOUS_MENU history kept; older entries are dropped so URLs stay short.
+MAX_PATH = 10
+
+PARAM_SYSTEM = "AutoAttendantSid"
+PARAM_ORGANIZATION = "Organization"
+PARAM_MENU = "MenuSid"
+PARAM_PREVIOUS = "PreviousMenuSid"
+PARAM_MODE = "Mode"
+PARAM_PROMPT = "PromptSid"
+PARAM_TIMEOUTS = "TimeoutCount"
+PARAM_INVALID_INPUTS = "InvalidInputCount"
+PARAM_INVALID_EXTENSIONS = "InvalidExtensionCount"
+PARAM_STEP = "Step"
+PARAM_SIGNATURE = "Signature"
+
+#: The signed parameters, in canonical order. ``Signature`` itself is not part of the message.
+STATE_PARAMS: tuple[str, ...] = (
+    PARAM_SYSTEM,
+    PARAM_ORGANIZATION,
+    PARAM_MENU,
+    PARAM_PREVIOUS,
+    PARAM_MODE,
+    PARAM_PROMPT,
+    PARAM_TIMEOUTS,
+    PARAM_INVALID_INPUTS,
+    PARAM_INVALID_EXTENSIONS,
+    PARAM_STEP,
+)
+
+_VERSION = "aa-callstate-v1"
+
+
+class Mode(StrEnum):
+    """What the caller is answering when the platform calls back."""
+
+    MENU = "menu"  # the menu's one-key Gather
+    EXTENSION = "extension"  # DIAL_BY_EXTENSION digits, ended by '#'
+    NAME = "name"  # DIAL_BY_NAME speech
+    DIAL = "dial"  # a <Dial> ended; DialCallStatus says how
+
+
+class StateError(Exception):
+    """The request's call state cannot be trusted; the HTTP layer answers 403 + ``<Hangup/>``."""
+
+
+class MissingSignatureError(StateError):
+    """Engine parameters arrived without a ``Signature`` (or with some state parameters missing)."""
+
+
+class ForgedSignatureError(StateError):
+    """The ``Signature`` does not match the state parameters (forged or tampered with)."""
+
+
+class BadStateError(StateError):
+    """Correctly signed but unreadable state (only possible after a key leak or a format change)."""
+
+
+@dataclass(frozen=True)
+class CallState:
+    """Where a call stands between two platform requests.
+
+    ``path`` is the menu history for RETURN_TO_PREVIOUS_MENU, oldest first (at most
+    :data:`MAX_PATH`). ``prompt_sid`` is the announcement of the DIAL_BY_* prompt being answered
+    (``""`` for the default prompt), so a re-prompt says the same thing. The three counters are per
+    menu visit / per prompt. ``step`` counts engine requests in this call so that no configuration
+    (timeout actions that bounce between menus, REPLAY_MENU as a timeout action) can keep a call
+    alive forever.
+    """
+
+    system_sid: str
+    organization: str
+    menu_sid: str
+    path: tuple[str, ...] = ()
+    mode: Mode = Mode.MENU
+    prompt_sid: str = ""
+    timeouts: int = 0
+    invalid_inputs: int = 0
+    invalid_extensions: int = 0
+    step: int = 0
+
+    def visit(self, menu_sid: str, path: tuple[str, ...] | None = None) -> CallState:
+        """A fresh visit of ``menu_sid``: menu mode, counters reset, path kept or replaced."""
+        return replace(
+            self,
+            menu_sid=menu_sid,
+            path=self.path if path is None else path[-MAX_PATH:],
+            mode=Mode.MENU,
+            prompt_sid="",
+            timeouts=0,
+            invalid_inputs=0,
+            invalid_extensions=0,
+        )
+
+    def to_params(self) -> dict[str, str]:
+        """The unsigned state parameters, in canonical order."""
+        return {
+            PARAM_SYSTEM: self.system_sid,
+            PARAM_ORGANIZATION: self.organization,
+            PARAM_MENU: self.menu_sid,
+            PARAM_PREVIOUS: ",".join(self.path),
+            PARAM_MODE: str(self.mode),
+            PARAM_PROMPT: self.prompt_sid,
+            PARAM_TIMEOUTS: str(self.timeouts),
+            PARAM_INVALID_INPUTS: str(self.invalid_inputs),
+            PARAM_INVALID_EXTENSIONS: str(self.invalid_extensions),
+            PARAM_STEP: str(self.step),
+        }
+
+
+def _key_bytes(key: bytes | str) -> bytes:
+    raw = key.encode() if isinstance(key, str) else bytes(key)
+    if not raw:
+        raise ValueError("the call-state signing key must not be empty")
+    return raw
+
+
+def _signature(params: Mapping[str, str], key: bytes | str) -> str:
+    message = _VERSION + "?" + urlencode([(name, params[name]) for name in STATE_PARAMS])
+    return hmac.new(_key_bytes(key), message.encode(), hashlib.sha256).hexdigest()
+
+
+def encode(state: CallState, key: bytes | str) -> dict[str, str]:
+    """The state parameters plus ``Signature``, in a stable order, ready for a query string."""
+    params = state.to_params()
+    params[PARAM_SIGNATURE] = _signature(params, key)
+    return params
+
+
+def encode_query(state: CallState, key: bytes | str) -> str:
+    """``encode`` as a URL query string (without the leading ``?``)."""
+    return urlencode(encode(state, key))
+
+
+def carries_state(params: Mapping[str, str]) -> bool:
+    """True when the request carries any engine parameter, i.e. it is a continuation.
+
+    An entry request (the platform's first fetch: only its own parameters) returns False and must
+    never be refused for lacking a signature; anything else must pass :func:`decode`.
+    """
+    return any(name in params for name in (*STATE_PARAMS, PARAM_SIGNATURE))
+
+
+def _count(params: Mapping[str, str], name: str) -> int:
+    value = params[name]
+    if not value.isdigit() or not value.isascii():
+        raise BadStateError(f"{name} is not a counter")
+    return int(value)
+
+
+def decode(params: Mapping[str, str], key: bytes | str) -> CallState:
+    """Verify and read the state from request parameters (query string or form, merged).
+
+    Raises :class:`MissingSignatureError` when the signature or any state parameter is absent,
+    :class:`ForgedSignatureError` when the signature does not match (constant-time comparison), and
+    :class:`BadStateError` for signed but malformed values. Unknown parameters are ignored.
+    """
+    signature = params.get(PARAM_SIGNATURE)
+    if not signature:
+        raise MissingSignatureError("call state is not signed")
+    missing = [name for name in STATE_PARAMS if params.get(name) is None]
+    if missing:
+        raise MissingSignatureError(f"call state parameters missing: {', '.join(missing)}")
+    values = {name: str(params[name]) for name in STATE_PARAMS}
+    expected = _signature(values, key)
+    if not hmac.compare_digest(expected.encode(), str(signature).encode()):
+        raise ForgedSignatureError("call state signature does not match")
+    try:
+        mode = Mode(values[PARAM_MODE])
+    except ValueError:
+        raise BadStateError("unknown mode") from None
+    if not values[PARAM_SYSTEM] or not values[PARAM_MENU]:
+        raise BadStateError("call state names no system or menu")
+    path = tuple(sid for sid in values[PARAM_PREVIOUS].split(",") if sid)
+    return CallState(
+        system_sid=values[PARAM_SYSTEM],
+        organization=values[PARAM_ORGANIZATION],
+        menu_sid=values[PARAM_MENU],
+        path=path[-MAX_PATH:],
+        mode=mode,
+        prompt_sid=values[PARAM_PROMPT],
+        timeouts=_count(values, PARAM_TIMEOUTS),
+        invalid_inputs=_count(values, PARAM_INVALID_INPUTS),
+        invalid_extensions=_count(values, PARAM_INVALID_EXTENSIONS),
+        step=_count(values, PARAM_STEP),
+    )
