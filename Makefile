@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint format migrate
+.PHONY: demo test install install-dev lint format migrate chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ demo: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install everything the tests need and run the whole suite.
-test: install-dev
+test: install-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The console's browser tests drive Debian's Chromium (installed here when missing and root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium"; \
+	  fi; \
+	fi
 
 lint: install-dev
 	$(BIN)/ruff check .
