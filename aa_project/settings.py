@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -116,7 +117,13 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+# 01:00 UTC on the 1st of every month: roll up the month that just closed (idempotent).
+CELERY_BEAT_SCHEDULE = {
+    "rollup-usage": {
+        "task": "autoattendant.tasks.rollup_usage",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "autoattendant.User"
@@ -219,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        # Users and enterprises share one set: ACTIVE, SUSPENDED, DELETED.
+        "LifecycleStatusEnum": "autoattendant.choices.UserStatus",
+        "SystemStatusEnum": "autoattendant.choices.SystemStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "autoattendant.api.schema.wrap_in_envelope",

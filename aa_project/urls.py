@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from autoattendant.api.urls import catch_all
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:dashboard", permanent=False)),
+    path("console/", include("autoattendant.console.urls")),
     path("admin/", admin.site.urls),
     path("autoattendant/", include("autoattendant.api.urls", namespace="api")),
     path("autoattendant/", include((catch_all, "api-fallback"))),

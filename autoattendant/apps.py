@@ -5,3 +5,6 @@ class AutoAttendantConfig(AppConfig):
     name = "autoattendant"
     verbose_name = "Auto Attendant"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the call-flow cache invalidation)

@@ -223,6 +223,13 @@ class Errors:
         "A call-flow continuation whose state is missing or forged.",
     )
     NOT_ACCEPTABLE = ErrorCode(622, 406, "Not acceptable", "The Accept header cannot be met.")
+    EXTENSION_AS_MAIN_NUMBER = ErrorCode(
+        623,
+        409,
+        "An extension cannot be an Auto Attendant number",
+        "A number flagged isExtension named as a system's main number, or a main number "
+        "flagged isExtension while still assigned.",
+    )
 
 
 def all_error_codes() -> list[ErrorCode]:

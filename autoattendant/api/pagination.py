@@ -30,18 +30,21 @@ class Page:
     """One page of an ordered queryset; issues exactly two queries (count + rows)."""
 
     def __init__(self, request, queryset, result_key: str = "result"):
+        self._read_params(request, result_key)
+        if not queryset.ordered:
+            raise RuntimeError("Paginate only ordered querysets")
+        self.total = queryset.count()
+        start = self.start
+        self.rows = list(queryset[start : start + self.page_size]) if self.total > start else []
+
+    def _read_params(self, request, result_key: str) -> None:
         params = request.query_params
         self.page = _non_negative_int(params, "page", 0)
         size = _non_negative_int(params, "pageSize", DEFAULT_PAGE_SIZE)
         if size == 0:
             raise Errors.INVALID_PAGING({"pageSize": "pageSize must be at least 1"})
         self.page_size = min(size, MAX_PAGE_SIZE)
-        if not queryset.ordered:
-            raise RuntimeError("Paginate only ordered querysets")
-        self.total = queryset.count()
-        start = self.page * self.page_size
-        self.rows = list(queryset[start : start + self.page_size]) if self.total > start else []
-        self.start = start
+        self.start = self.page * self.page_size
         self.request = request
         self.result_key = result_key
 
@@ -73,6 +76,20 @@ class Page:
 
     def response(self, result: list) -> Response:
         return Response(self.envelope_data(result))
+
+
+class SequencePage(Page):
+    """One page of a Python sequence: anything with ``len()`` and slicing.
+
+    A list works; so does a lazy table that builds only the slice asked for (usage records are
+    computed per page, never for every row). Same fields and URIs as ``Page``.
+    """
+
+    def __init__(self, request, sequence, result_key: str = "result"):
+        self._read_params(request, result_key)
+        self.total = len(sequence)
+        start = self.start
+        self.rows = list(sequence[start : start + self.page_size]) if self.total > start else []
 
 
 def paginated_schema(item_schema: dict, result_key: str = "result") -> dict:

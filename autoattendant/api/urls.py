@@ -4,8 +4,16 @@ from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .routes import resource_routes
+from .views.announcements import AnnouncementViewSet
+from .views.callflow import callflow_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
+from .views.files import file_routes
+from .views.menus import MenuViewSet
+from .views.numbers import PhoneNumberViewSet
+from .views.schedules import schedule_routes
+from .views.systems import AutoAttendantSystemViewSet
+from .views.usage import usage_routes
 from .views.users import UserViewSet
 
 app_name = "api"
@@ -13,8 +21,16 @@ app_name = "api"
 urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *usage_routes(),  # before any phonenumber/{sid} route
     *resource_routes("enterprise", EnterpriseViewSet),
     *resource_routes("user", UserViewSet),
+    *resource_routes("menu", MenuViewSet),
+    *schedule_routes(),
+    *resource_routes("announcement", AnnouncementViewSet),
+    *file_routes(),
+    *resource_routes("phonenumber", PhoneNumberViewSet),
+    *resource_routes("system", AutoAttendantSystemViewSet),
+    *callflow_routes(),
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

@@ -1,9 +1,241 @@
-"""The demo enterprise's auto attendant: numbers, announcements, menus and schedule."""
+"""The demo enterprise's auto attendant: numbers, announcements, menus and schedule.
+
+A dental clinic in New York: one AA system ("Main line") on a main number with four extensions;
+business hours Monday to Friday 08:00-18:00 answer with the main menu (1 dial by extension, 2 dial
+by name, 3 the "Insurance & billing" submenu, 0 the front desk), every other hour with the
+after-hours menu, and Christmas Day with the holiday menu. Built through the same services as the
+API, so the demo obeys every rule a real enterprise does. Idempotent: once the enterprise has its
+"Main line", nothing is created again.
+"""
 
 from __future__ import annotations
 
-from ..models import Enterprise, User
+import datetime as dt
+import io
+import math
+import struct
+import wave
+
+from ..choices import ActionType, ScheduleType
+from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
+from .announcements import do_create_announcement, do_upload_announcement_file
+from .menus import do_create_menu
+from .numbers import do_create_number
+from .schedules import BlockInput, EntryInput, do_replace_schedule
+from .systems import do_create_system, do_update_system
+
+SYSTEM_NAME = "Main line"
+TIMEZONE = "America/New_York"
+MAIN_NUMBER = "15550100100"
+FRONT_DESK = "15550100199"
+EXTENSIONS = (
+    ("15550100101", "101", "Dr. Sarah Lee"),
+    ("15550100102", "102", "Billing"),
+    ("15550100103", "103", "Front desk"),
+    ("15550100104", "104", "Dr. Omar Haddad"),
+)
+HOLIDAY = dt.date(2026, 12, 25)
+
+SAY = {
+    "welcome": (
+        "Welcome",
+        "Thank you for calling Smiles Dental Clinic. To reach a person by extension, press 1. "
+        "To say the name of the person you want, press 2. For insurance and billing, press 3. "
+        "For the front desk, press 0.",
+    ),
+    "after_hours": (
+        "After hours",
+        "Thank you for calling Smiles Dental Clinic. We are closed right now; our hours are "
+        "Monday to Friday, 8 AM to 6 PM. If you know your party's extension, press 1. For "
+        "dental emergencies, press 0.",
+    ),
+    "holiday": (
+        "Holiday",
+        "Smiles Dental Clinic is closed today for the holiday. For dental emergencies, press 0. "
+        "Happy holidays!",
+    ),
+    "billing": (
+        "Insurance and billing",
+        "For questions about your bill, press 1. To speak with our insurance coordinator, "
+        "press 0. To return to the main menu, press 9.",
+    ),
+}
+
+
+def tone_wav(seconds: float = 1.0, frequency: float = 440.0, rate: int = 8_000) -> bytes:
+    """A short sine tone as an 8 kHz mono 16-bit PCM WAV: what the media server plays best."""
+    frames = int(seconds * rate)
+    fade = rate // 50  # 20 ms in and out, so the tone starts and stops without a click
+    samples = []
+    for n in range(frames):
+        envelope = min(1.0, n / fade, (frames - n) / fade)
+        value = 0.4 * envelope * math.sin(2 * math.pi * frequency * n / rate)
+        samples.append(int(value * 32_767))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(struct.pack(f"<{frames}h", *samples))
+    return buffer.getvalue()
+
+
+def _operator(admin: User) -> User:
+    """Numbers are provisioned by the operator's staff: the user who created the demo admin."""
+    if admin.created_by_id and admin.created_by.is_superuser:
+        return admin.created_by
+    return User.objects.filter(is_superuser=True).order_by("date_created").first() or admin
+
+
+def _weekly_blocks(business_sid: str, after_hours_sid: str) -> list[BlockInput]:
+    weekdays = range(1, 6)
+    return [
+        BlockInput(
+            menu_sid=business_sid,
+            entries=[EntryInput(day=d, start_time="08:00", end_time="18:00") for d in weekdays],
+        ),
+        BlockInput(
+            menu_sid=after_hours_sid,
+            entries=[
+                # Monday to Thursday evenings run overnight into the next morning.
+                *(EntryInput(day=d, start_time="18:00", end_time="08:00") for d in range(1, 5)),
+                EntryInput(day=1, start_time="00:00", end_time="08:00"),
+                EntryInput(day=5, start_time="18:00", end_time="24:00"),
+                EntryInput(day=6, start_time="00:00", end_time="24:00"),
+                EntryInput(day=7, start_time="00:00", end_time="24:00"),
+            ],
+        ),
+    ]
 
 
 def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
-    """Filled in as the auto attendant's resources land; a no-op until then."""
+    """Create the demo's auto attendant unless the enterprise already has it (call inside the
+    demo loader's transaction)."""
+    if AutoAttendantSystem.objects.filter(enterprise=enterprise, name=SYSTEM_NAME).exists():
+        return
+    operator = _operator(admin)
+    live = PhoneNumber.objects.live()
+    if not live.filter(number=MAIN_NUMBER).exists():
+        do_create_number(operator, enterprise=enterprise, number=MAIN_NUMBER)
+    for number, code, name in EXTENSIONS:
+        if not live.filter(number=number).exists():
+            do_create_number(
+                operator,
+                enterprise=enterprise,
+                number=number,
+                is_extension=True,
+                extension=code,
+                spoken_name=name,
+            )
+
+    said = {
+        key: do_create_announcement(
+            admin,
+            enterprise=enterprise,
+            name=name,
+            type="say",
+            body=body,
+            language="en",
+            voice="woman",
+        )
+        for key, (name, body) in SAY.items()
+    }
+    ringback = do_create_announcement(
+        admin,
+        enterprise=enterprise,
+        name="Connecting tone",
+        description="Played while a call is put through.",
+        type="play",
+    )
+    wav = tone_wav()
+    do_upload_announcement_file(ringback, io.BytesIO(wav), len(wav))
+
+    system = do_create_system(
+        admin,
+        enterprise=enterprise,
+        changes={
+            "name": SYSTEM_NAME,
+            "description": "The clinic's public number.",
+            "timezone_id": TIMEZONE,
+            "timeout_seconds": 6,
+            "main_numbers": [MAIN_NUMBER],
+            "extensions": [code for _number, code, _name in EXTENSIONS],
+        },
+    )
+    transfer = {"actionType": ActionType.TRANSFER_TO_PHONE, "actionData": FRONT_DESK}
+
+    def key(menu_key: str, action_type: str, data: str | None = None) -> dict:
+        action = {"actionType": action_type}
+        if data:
+            action["actionData"] = data
+        return {"menuKey": menu_key, "menuAction": action}
+
+    billing = do_create_menu(
+        admin,
+        enterprise=enterprise,
+        system=system,
+        name="Insurance & billing",
+        color_code="#8e6bbf",
+        announcement=said["billing"].sid,
+        ringback_tone=ringback.sid,
+        keys=[
+            key("1", ActionType.TRANSFER_TO_PHONE, EXTENSIONS[1][0]),
+            key("9", ActionType.RETURN_TO_PREVIOUS_MENU),
+            key("0", ActionType.TRANSFER_TO_PHONE, FRONT_DESK),
+        ],
+    )
+    business = do_create_menu(
+        admin,
+        enterprise=enterprise,
+        system=system,
+        name="Business hours",
+        color_code="#3a9d5d",
+        announcement=said["welcome"].sid,
+        ringback_tone=ringback.sid,
+        timeout_action=transfer,
+        keys=[
+            key("1", ActionType.DIAL_BY_EXTENSION),
+            key("2", ActionType.DIAL_BY_NAME),
+            key("3", ActionType.GO_TO_MENU, billing.sid),
+            key("0", ActionType.TRANSFER_TO_PHONE, FRONT_DESK),
+        ],
+    )
+    after_hours = do_create_menu(
+        admin,
+        enterprise=enterprise,
+        system=system,
+        name="After hours",
+        color_code="#4a6fa5",
+        announcement=said["after_hours"].sid,
+        keys=[
+            key("1", ActionType.DIAL_BY_EXTENSION),
+            key("0", ActionType.TRANSFER_TO_PHONE, FRONT_DESK),
+        ],
+    )
+    holiday = do_create_menu(
+        admin,
+        enterprise=enterprise,
+        system=system,
+        name="Holiday",
+        color_code="#e56052",
+        announcement=said["holiday"].sid,
+        keys=[key("0", ActionType.TRANSFER_TO_PHONE, FRONT_DESK)],
+    )
+    do_replace_schedule(
+        admin, system, ScheduleType.WEEKLY, _weekly_blocks(business.sid, after_hours.sid)
+    )
+    do_replace_schedule(
+        admin,
+        system,
+        ScheduleType.DATE_RANGE,
+        [BlockInput(menu_sid=holiday.sid, start_date=HOLIDAY, end_date=HOLIDAY)],
+    )
+    do_update_system(
+        admin,
+        system,
+        {
+            "default_menu_sid": after_hours.sid,
+            "invalid_input_action": transfer,
+            "invalid_extension_action": transfer,
+        },
+    )

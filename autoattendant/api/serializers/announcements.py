@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ...choices import AnnouncementType
+from ..fields import RecordSerializer
+
+
+class AnnouncementSerializer(RecordSerializer):
+    """As the spec shows it: ``fileUri`` once a file is uploaded, the text-to-speech fields for a
+    ``say`` announcement."""
+
+    resource_path = "announcement"
+
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    fileUri = serializers.CharField(source="file_uri", read_only=True, required=False)
+    enterpriseSid = serializers.CharField(source="enterprise.sid", read_only=True)
+    type = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True, required=False)
+    language = serializers.CharField(read_only=True, required=False)
+    voice = serializers.CharField(read_only=True, required=False)
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if not instance.file:
+            data.pop("fileUri")
+        if instance.type != AnnouncementType.SAY:
+            for key in ("body", "language", "voice"):
+                data.pop(key)
+        return data
+
+
+class AnnouncementWriteSerializer(serializers.Serializer):
+    """The shape of a create or (partial) update body. ``type``, ``language`` and ``voice`` are
+    checked by the service, which answers the spec's own codes (519-522) for them."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=2000
+    )
+    enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    autoAttendantSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    type = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    body = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=4000, trim_whitespace=True
+    )
+    language = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    voice = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class AnnouncementUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A PCM WAV file (8 kHz mono 16-bit is best).")

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ...choices import ActionType
+from ...services.actions import Action
+from ...services.menus import keypad_order
+from ..fields import RecordSerializer
+
+
+class MenuActionSerializer(serializers.Serializer):
+    """``{actionType, actionData}``; actionData is a sid or a number, per the action type."""
+
+    actionType = serializers.ChoiceField(choices=ActionType.choices)
+    actionData = serializers.CharField(required=False)
+
+
+class MenuKeySerializer(serializers.Serializer):
+    menuKey = serializers.CharField(help_text="One of 0-9 and *.")
+    menuAction = MenuActionSerializer()
+
+
+@extend_schema_field(MenuActionSerializer)
+class ActionField(serializers.JSONField):
+    """Taken as sent; ``services.actions.parse_action`` checks its shape (one place for it)."""
+
+
+# --- output ----------------------------------------------------------------------------------
+
+# Left out of a menu's data when unset, as in the spec's examples.
+OPTIONAL_OUTPUT = (
+    "colorCode",
+    "timeoutSeconds",
+    "timeoutMaxOccurance",
+    "timeoutAction",
+    "announcementSid",
+    "ringbackToneSid",
+)
+
+
+class MenuSerializer(RecordSerializer):
+    """A menu as the spec shows it; reads keys from the prefetch cache (no query per menu)."""
+
+    resource_path = "menu"
+
+    name = serializers.CharField(read_only=True)
+    autoAttendantSid = serializers.CharField(source="auto_attendant.sid", read_only=True)
+    enterpriseSid = serializers.CharField(source="enterprise.sid", read_only=True)
+    colorCode = serializers.CharField(source="color_code", read_only=True, required=False)
+    keys = serializers.SerializerMethodField()
+    timeoutSeconds = serializers.IntegerField(
+        source="timeout_seconds", read_only=True, required=False
+    )
+    timeoutMaxOccurance = serializers.IntegerField(
+        source="timeout_max", read_only=True, required=False
+    )
+    timeoutAction = serializers.SerializerMethodField(method_name="get_timeout_action")
+    announcementSid = serializers.CharField(
+        source="announcement.sid", read_only=True, allow_null=True, required=False
+    )
+    ringbackToneSid = serializers.CharField(
+        source="ringback_tone.sid", read_only=True, allow_null=True, required=False
+    )
+
+    @extend_schema_field(MenuKeySerializer(many=True))
+    def get_keys(self, menu) -> list[dict]:
+        keys = sorted(menu.keys.all(), key=lambda k: keypad_order(k.key))
+        return [
+            {"menuKey": k.key, "menuAction": Action(k.action_type, k.action_data).as_api()}
+            for k in keys
+        ]
+
+    @extend_schema_field(MenuActionSerializer(required=False))
+    def get_timeout_action(self, menu) -> dict:
+        return Action(menu.timeout_action_type, menu.timeout_action_data).as_api()
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        for name in OPTIONAL_OUTPUT:
+            if data.get(name) in (None, "", {}):
+                data.pop(name, None)
+        return data
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+class MenuKeyInputSerializer(serializers.Serializer):
+    menuKey = serializers.CharField(help_text="One of 0-9 and *; each key at most once.")
+    menuAction = ActionField()
+
+
+class MenuUpdateSerializer(serializers.Serializer):
+    """Every field optional (PUT is partial); ``keys``, when given, replaces all keys."""
+
+    name = serializers.CharField(required=False, max_length=200)
+    autoAttendantSid = serializers.CharField(required=False)
+    enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    colorCode = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="#RGB or #RRGGBB"
+    )
+    announcementSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    ringbackToneSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    timeoutSeconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=60
+    )
+    timeoutMaxOccurance = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10
+    )
+    timeoutAction = ActionField(required=False, allow_null=True)
+    keys = serializers.ListField(child=MenuKeyInputSerializer(), required=False)
+
+
+class MenuCreateSerializer(MenuUpdateSerializer):
+    name = serializers.CharField(max_length=200)
+    autoAttendantSid = serializers.CharField()
+
+
+# API field → service field (services/menus.py ``MENU_FIELDS``).
+MENU_FIELD_NAMES = {
+    "name": "name",
+    "colorCode": "color_code",
+    "announcementSid": "announcement",
+    "ringbackToneSid": "ringback_tone",
+    "timeoutSeconds": "timeout_seconds",
+    "timeoutMaxOccurance": "timeout_max",
+    "timeoutAction": "timeout_action",
+    "keys": "keys",
+}
+
+
+def menu_changes(data: dict) -> dict:
+    """The validated body's menu fields under their service names (only those sent)."""
+    changes = {field: data[api] for api, field in MENU_FIELD_NAMES.items() if api in data}
+    if "keys" in changes:
+        changes["keys"] = [dict(item) for item in changes["keys"]]
+    return changes

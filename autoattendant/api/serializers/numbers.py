@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..fields import RecordSerializer
+
+
+class PhoneNumberSerializer(RecordSerializer):
+    """As the spec shows it; ``extension``, ``extensionSpokenName`` and ``autoAttendantSid``
+    only when set."""
+
+    resource_path = "phonenumber"
+
+    number = serializers.CharField(read_only=True)
+    isExtension = serializers.BooleanField(source="is_extension", read_only=True)
+    extension = serializers.CharField(read_only=True, required=False)
+    extensionSpokenName = serializers.CharField(
+        source="extension_spoken_name", read_only=True, required=False
+    )
+    enterpriseSid = serializers.CharField(source="enterprise.sid", read_only=True)
+    autoAttendantSid = serializers.SerializerMethodField(required=False)
+
+    def get_autoAttendantSid(self, obj) -> str | None:
+        return obj.auto_attendant.sid if obj.auto_attendant_id else None
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        for key in ("extension", "extensionSpokenName", "autoAttendantSid"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
+
+
+class PhoneNumberCreateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    enterpriseSid = serializers.CharField()
+    isExtension = serializers.BooleanField(required=False, default=False)
+    extension = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40
+    )
+    extensionSpokenName = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=200
+    )
+    autoAttendantSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class PhoneNumberUpdateSerializer(serializers.Serializer):
+    """``autoAttendantSid: null`` (or ``""``) unassigns the number from its AA system."""
+
+    isExtension = serializers.BooleanField(required=False)
+    extension = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40
+    )
+    extensionSpokenName = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=200
+    )
+    autoAttendantSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)

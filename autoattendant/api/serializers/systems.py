@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ...choices import SystemStatus
+from ...services.actions import Action
+from ...services.systems import is_timezone
+from ..fields import RecordSerializer
+
+_OPTIONAL_INTS = (
+    "timeoutSeconds",
+    "timeoutMaxOccurance",
+    "invalidExtensionMaxOccurance",
+    "invalidInputMaxOccurance",
+)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"actionType": {"type": "string"}, "actionData": {"type": "string"}},
+        "example": {"actionType": "TRANSFER_TO_PHONE", "actionData": "919960639901"},
+    }
+)
+class ActionField(serializers.Field):
+    """``{"actionType", "actionData"}`` out; ``{}`` when unset, as in the spec's examples."""
+
+    def __init__(self, prefix: str, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, system) -> dict:
+        return Action(
+            getattr(system, f"{self.prefix}_action_type"),
+            getattr(system, f"{self.prefix}_action_data"),
+        ).as_api()
+
+
+class AutoAttendantSystemSerializer(RecordSerializer):
+    """As the spec shows it: unset numbers and an empty description are left out, unset
+    actions are ``{}``; ``aaNumbers`` and ``extensions`` list full numbers.
+
+    Expects the list querysets' prefetches ``live_main_numbers`` / ``live_extensions``.
+    """
+
+    resource_path = "system"
+
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    aaNumbers = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    enterpriseSid = serializers.CharField(source="enterprise.sid", read_only=True)
+    timeoutSeconds = serializers.IntegerField(source="timeout_seconds", read_only=True)
+    timeoutMaxOccurance = serializers.IntegerField(source="timeout_max", read_only=True)
+    timeoutAction = ActionField("timeout")
+    invalidExtensionMaxOccurance = serializers.IntegerField(
+        source="invalid_extension_max", read_only=True
+    )
+    invalidExtensionAction = ActionField("invalid_extension")
+    invalidInputMaxOccurance = serializers.IntegerField(source="invalid_input_max", read_only=True)
+    invalidInputAction = ActionField("invalid_input")
+    timezoneId = serializers.CharField(source="timezone_id", read_only=True)
+    defaultMenuSid = serializers.SerializerMethodField()
+
+    def get_aaNumbers(self, system) -> list[str]:
+        return [n.number for n in system.live_main_numbers]
+
+    def get_extensions(self, system) -> list[str]:
+        return [n.number for n in system.live_extensions]
+
+    def get_defaultMenuSid(self, system) -> str | None:
+        return system.default_menu.sid if system.default_menu_id else None
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if not data["description"]:
+            data.pop("description")
+        if data["defaultMenuSid"] is None:
+            data.pop("defaultMenuSid")
+        for key in _OPTIONAL_INTS:
+            if data[key] is None:
+                data.pop(key)
+        return data
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(SystemStatus.values) + ")$",
+        "example": SystemStatus.ACTIVE,
+        "description": " or ".join(SystemStatus.values),
+    }
+)
+class SystemStatusField(serializers.ChoiceField):
+    """A plain string in the schema: an enum named ``status`` would collide with the users' and
+    enterprises' (a different choice set under the same field name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SystemStatus.choices, **kwargs)
+
+
+def _count(minimum: int, maximum: int) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, allow_null=True, min_value=minimum, max_value=maximum
+    )
+
+
+class AutoAttendantSystemWriteSerializer(serializers.Serializer):
+    """A create or (partial) update body. Numeric fields accept numeric strings; ``null``
+    resets a setting to its default. ``numbers`` is the spec example's alias of ``aaNumbers``.
+    Actions are checked by the service (shape, then references)."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=2000
+    )
+    enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    status = SystemStatusField(required=False)
+    aaNumbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=1000
+    )
+    numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=1000
+    )
+    extensions = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=1000
+    )
+    timezoneId = serializers.CharField(required=False, max_length=64)
+    timeoutSeconds = _count(1, 120)
+    timeoutMaxOccurance = _count(1, 20)
+    timeoutAction = serializers.JSONField(required=False, allow_null=True)
+    invalidInputMaxOccurance = _count(1, 20)
+    invalidInputAction = serializers.JSONField(required=False, allow_null=True)
+    invalidExtensionMaxOccurance = _count(1, 20)
+    invalidExtensionAction = serializers.JSONField(required=False, allow_null=True)
+    defaultMenuSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate_timezoneId(self, value: str) -> str:
+        if not is_timezone(value):
+            raise serializers.ValidationError(f"{value!r} is not an IANA time zone.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if "aaNumbers" in attrs and "numbers" in attrs:
+            raise serializers.ValidationError({"numbers": "Send aaNumbers or numbers, not both."})
+        if "numbers" in attrs:
+            attrs["aaNumbers"] = attrs.pop("numbers")
+        return attrs

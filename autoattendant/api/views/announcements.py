@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models.functions import Lower
+from rest_framework.response import Response
+
+from ...access import resolve_enterprise
+from ...errors import Errors
+from ...models import Announcement
+from ...services.announcements import (
+    do_create_announcement,
+    do_delete_announcement,
+    do_update_announcement,
+)
+from ..filtering import BaseFilterSet
+from ..schema import resource_schema
+from ..serializers.announcements import AnnouncementSerializer, AnnouncementWriteSerializer
+from ..viewsets import ResourceViewSet, body, validated
+
+
+class AnnouncementFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    enterpriseSid = django_filters.CharFilter(field_name="enterprise__sid")
+
+    class Meta:
+        model = Announcement
+        fields: list[str] = []
+
+
+ANNOUNCEMENT_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
+
+_FIELDS = (
+    ("name", "name"),
+    ("description", "description"),
+    ("type", "type"),
+    ("body", "body"),
+    ("language", "language"),
+    ("voice", "voice"),
+)
+
+
+@resource_schema(
+    tag="Announcements",
+    output=AnnouncementSerializer,
+    create_request=AnnouncementWriteSerializer,
+    update_request=AnnouncementWriteSerializer,
+    sort_fields=ANNOUNCEMENT_SORT,
+)
+class AnnouncementViewSet(ResourceViewSet):
+    """Announcements of the caller's enterprise; every enterprise role may manage them."""
+
+    queryset_base = Announcement.objects.select_related("enterprise", "created_by")
+    not_found = Errors.ANNOUNCEMENT_NOT_FOUND
+    output_serializer = AnnouncementSerializer
+    filterset_class = AnnouncementFilterSet
+    sort_fields = ANNOUNCEMENT_SORT
+
+    def create(self, request):
+        data = validated(AnnouncementWriteSerializer, body(request))
+        enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
+        announcement = do_create_announcement(
+            request.user,
+            enterprise=enterprise,
+            system_sid=data.get("autoAttendantSid"),
+            **{field: data.get(api) for api, field in _FIELDS},
+        )
+        return Response(self.serialize(announcement))
+
+    def update(self, request, sid: str):
+        announcement = self.get_object(sid)
+        data = validated(AnnouncementWriteSerializer, body(request), partial=True)
+        if data.get("enterpriseSid") not in (None, ""):
+            enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
+            if enterprise != announcement.enterprise:  # announcements do not move
+                raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
+        changes = {field: data[api] for api, field in _FIELDS if api in data}
+        announcement = do_update_announcement(
+            announcement, changes, system_sid=data.get("autoAttendantSid")
+        )
+        return Response(self.serialize(announcement))
+
+    partial_update = update
+
+    def destroy(self, request, sid: str):
+        return Response(self.serialize(do_delete_announcement(self.get_object(sid))))

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import re
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from ...access import require_superuser, resolve_enterprise
+from ...errors import Errors
+from ...models import PhoneNumber
+from ...services.numbers import UNCHANGED, do_create_number, do_delete_number, do_update_number
+from ..filtering import BaseFilterSet
+from ..schema import resource_schema
+from ..serializers.numbers import (
+    PhoneNumberCreateSerializer,
+    PhoneNumberSerializer,
+    PhoneNumberUpdateSerializer,
+)
+from ..viewsets import ResourceViewSet, body, validated
+
+
+def _filter_digits(queryset, name, value):
+    digits = re.sub(r"\D", "", value)
+    if not digits:
+        raise Errors.INVALID_FILTER({"number": "Expected digits."})
+    return queryset.filter(number__contains=digits)
+
+
+class PhoneNumberFilterSet(BaseFilterSet):
+    enterpriseSid = django_filters.CharFilter(field_name="enterprise__sid")
+    autoAttendantSid = django_filters.CharFilter(field_name="auto_attendant__sid")
+    number = django_filters.CharFilter(method=_filter_digits)
+    isExtension = django_filters.TypedChoiceFilter(
+        field_name="is_extension",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+    )
+
+    class Meta:
+        model = PhoneNumber
+        fields: list[str] = []
+
+
+PHONE_NUMBER_SORT = {"phoneNumber": "number", "dateCreated": "date_created"}
+
+
+@resource_schema(
+    tag="Phone numbers",
+    output=PhoneNumberSerializer,
+    create_request=PhoneNumberCreateSerializer,
+    update_request=PhoneNumberUpdateSerializer,
+    sort_fields=PHONE_NUMBER_SORT,
+    list_parameters=[
+        OpenApiParameter("enterpriseSid", str),
+        OpenApiParameter("autoAttendantSid", str, description="Main numbers of this system."),
+        OpenApiParameter("number", str, description="Digits contained in the number."),
+        OpenApiParameter("isExtension", str, enum=["true", "false"]),
+    ],
+)
+class PhoneNumberViewSet(ResourceViewSet):
+    """Live numbers (released ones are kept for usage billing but never shown). The operator
+    provisions and releases them; the enterprise assigns them."""
+
+    queryset_base = PhoneNumber.objects.live().select_related(
+        "enterprise", "created_by", "auto_attendant"
+    )
+    not_found = Errors.NUMBER_NOT_FOUND
+    output_serializer = PhoneNumberSerializer
+    filterset_class = PhoneNumberFilterSet
+    sort_fields = PHONE_NUMBER_SORT
+
+    def create(self, request):
+        require_superuser(request.user)
+        data = validated(PhoneNumberCreateSerializer, body(request))
+        enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
+        phone = do_create_number(
+            request.user,
+            enterprise=enterprise,
+            number=data["number"],
+            is_extension=data["isExtension"],
+            extension=data.get("extension"),
+            spoken_name=data.get("extensionSpokenName"),
+            system_sid=data.get("autoAttendantSid"),
+        )
+        return Response(self.serialize(phone))
+
+    def update(self, request, sid: str):
+        phone = self.get_object(sid)
+        data = validated(PhoneNumberUpdateSerializer, body(request), partial=True)
+        if data.get("enterpriseSid") not in (None, ""):
+            enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
+            if enterprise != phone.enterprise:  # numbers move between enterprises by release
+                raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
+        phone = do_update_number(
+            request.user,
+            phone,
+            is_extension=data.get("isExtension", UNCHANGED),
+            extension=data.get("extension", UNCHANGED),
+            spoken_name=data.get("extensionSpokenName", UNCHANGED),
+            system_sid=data.get("autoAttendantSid", UNCHANGED),
+        )
+        return Response(self.serialize(phone))
+
+    partial_update = update
+
+    def destroy(self, request, sid: str):
+        require_superuser(request.user)
+        return Response(self.serialize(do_delete_number(request.user, self.get_object(sid))))

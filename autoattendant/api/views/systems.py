@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from ...access import resolve_enterprise
+from ...choices import SystemStatus
+from ...errors import Errors
+from ...models import AutoAttendantSystem, PhoneNumber
+from ...services.systems import do_create_system, do_delete_system, do_update_system
+from ..filtering import BaseFilterSet
+from ..schema import resource_schema
+from ..serializers.systems import (
+    AutoAttendantSystemSerializer,
+    AutoAttendantSystemWriteSerializer,
+)
+from ..viewsets import ResourceViewSet, body, validated
+
+
+class AutoAttendantSystemFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    enterpriseSid = django_filters.CharFilter(field_name="enterprise__sid")
+    status = django_filters.ChoiceFilter(field_name="status", choices=SystemStatus.choices)
+
+    class Meta:
+        model = AutoAttendantSystem
+        fields: list[str] = []
+
+
+SYSTEM_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
+
+# API field → service key (model names; actions and lists are handled by the service).
+_CHANGES = {
+    "name": "name",
+    "description": "description",
+    "status": "status",
+    "timezoneId": "timezone_id",
+    "timeoutSeconds": "timeout_seconds",
+    "timeoutMaxOccurance": "timeout_max",
+    "invalidInputMaxOccurance": "invalid_input_max",
+    "invalidExtensionMaxOccurance": "invalid_extension_max",
+    "timeoutAction": "timeout_action",
+    "invalidInputAction": "invalid_input_action",
+    "invalidExtensionAction": "invalid_extension_action",
+    "aaNumbers": "main_numbers",
+    "extensions": "extensions",
+    "defaultMenuSid": "default_menu_sid",
+}
+
+
+def _changes(data: dict) -> dict:
+    return {key: data[api] for api, key in _CHANGES.items() if api in data}
+
+
+def _live_numbers():
+    return PhoneNumber.objects.live().order_by("number")
+
+
+@resource_schema(
+    tag="Auto attendant systems",
+    output=AutoAttendantSystemSerializer,
+    create_request=AutoAttendantSystemWriteSerializer,
+    update_request=AutoAttendantSystemWriteSerializer,
+    sort_fields=SYSTEM_SORT,
+    list_parameters=[
+        OpenApiParameter("name", str, description="Part of the name, any case."),
+        OpenApiParameter("enterpriseSid", str),
+        OpenApiParameter("status", str, enum=SystemStatus.values),
+    ],
+)
+class AutoAttendantSystemViewSet(ResourceViewSet):
+    """AA systems of the caller's enterprise. Every enterprise role may manage them; only
+    enterprise admins edit their extension directory."""
+
+    queryset_base = AutoAttendantSystem.objects.select_related(
+        "enterprise", "created_by", "default_menu"
+    ).prefetch_related(
+        Prefetch("main_numbers", queryset=_live_numbers(), to_attr="live_main_numbers"),
+        Prefetch("extensions", queryset=_live_numbers(), to_attr="live_extensions"),
+    )
+    not_found = Errors.SYSTEM_NOT_FOUND
+    output_serializer = AutoAttendantSystemSerializer
+    filterset_class = AutoAttendantSystemFilterSet
+    sort_fields = SYSTEM_SORT
+
+    def create(self, request):
+        data = validated(AutoAttendantSystemWriteSerializer, body(request))
+        enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
+        system = do_create_system(request.user, enterprise=enterprise, changes=_changes(data))
+        return Response(self.serialize(self.get_object(system.sid)))
+
+    def update(self, request, sid: str):
+        system = self.get_object(sid)
+        data = validated(AutoAttendantSystemWriteSerializer, body(request), partial=True)
+        if data.get("enterpriseSid") not in (None, ""):
+            enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
+            if enterprise != system.enterprise:  # systems do not move between enterprises
+                raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
+        do_update_system(request.user, system, _changes(data))
+        return Response(self.serialize(self.get_object(sid)))
+
+    partial_update = update
+
+    def destroy(self, request, sid: str):
+        system = self.get_object(sid)
+        payload = self.serialize(system)  # as it was: its numbers are released with it
+        do_delete_system(system)
+        return Response(payload)

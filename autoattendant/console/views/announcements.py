@@ -1,0 +1,164 @@
+"""Announcements: text to speech or an uploaded WAV, listened to in the page, with where each
+one is used."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ...api.serializers.announcements import AnnouncementWriteSerializer
+from ...errors import AppError, Errors
+from ...models import Announcement, AutoAttendantSystem, Menu, MenuKey
+from ...services.announcements import (
+    do_create_announcement,
+    do_delete_announcement,
+    do_update_announcement,
+    do_upload_announcement_file,
+)
+from ..forms import AnnouncementForm
+from .base import api_validated, console_view, explain, place_error, visible
+
+SERVICE_FIELDS = ("name", "description", "type", "body", "language", "voice")
+
+
+def where_used(enterprise) -> dict[str, list[dict]]:
+    """announcement sid → the places that play it (menu announcement, ringback tone, key and
+    timeout actions, system actions), each with a link: four queries for the whole enterprise."""
+    used: dict[str, list[dict]] = defaultdict(list)
+
+    def add(sid: str | None, label: str, menu_sid: str | None = None, system_sid=None) -> None:
+        if not sid:
+            return
+        url = (
+            reverse("console:menu_edit", kwargs={"sid": menu_sid})
+            if menu_sid
+            else reverse("console:system_edit", kwargs={"sid": system_sid})
+        )
+        used[sid].append({"label": label, "url": url})
+
+    menus = Menu.objects.filter(enterprise=enterprise).filter(
+        Q(announcement__isnull=False)
+        | Q(ringback_tone__isnull=False)
+        | Q(timeout_action_data__startswith="AN")
+    )
+    for m in menus.select_related("announcement", "ringback_tone"):
+        add(m.announcement.sid if m.announcement_id else None, f"menu {m.name}", m.sid)
+        add(m.ringback_tone.sid if m.ringback_tone_id else None, f"ringback of {m.name}", m.sid)
+        add(m.timeout_action_data, f"timeout of {m.name}", m.sid)
+    keys = MenuKey.objects.filter(menu__enterprise=enterprise, action_data__startswith="AN")
+    for k in keys.select_related("menu").order_by("menu__name", "key"):
+        add(k.action_data, f"key {k.key} of {k.menu.name}", k.menu.sid)
+    systems = AutoAttendantSystem.objects.filter(enterprise=enterprise)
+    for s in systems.only("sid", "name", "timeout_action_data", "invalid_input_action_data",
+                          "invalid_extension_action_data"):  # fmt: skip
+        for field, what in (
+            ("timeout_action_data", "timeout"),
+            ("invalid_input_action_data", "invalid input"),
+            ("invalid_extension_action_data", "invalid extension"),
+        ):
+            value = getattr(s, field)
+            if value.startswith("AN"):
+                add(value, f"{what} of AA system {s.name}", system_sid=s.sid)
+    return used
+
+
+@console_view()
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    rows = Announcement.objects.filter(enterprise=request.enterprise).order_by("name", "sid")
+    used = where_used(request.enterprise)
+    items = [{"a": a, "used": used.get(a.sid, [])} for a in rows]
+    return render(request, "console/announcement_list.html", {"items": items})
+
+
+def _form(request: HttpRequest, announcement: Announcement | None) -> AnnouncementForm:
+    initial = (
+        {f: getattr(announcement, f) for f in SERVICE_FIELDS} if announcement else {"type": "say"}
+    )
+    return AnnouncementForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        languages=settings.ANNOUNCEMENT_LANGUAGES,
+    )
+
+
+def _save(request: HttpRequest, form: AnnouncementForm, announcement: Announcement | None):
+    """Create or update, then store the upload if any — all or nothing."""
+    upload = form.cleaned_data.get("file")
+    try:
+        with transaction.atomic():
+            data = api_validated(AnnouncementWriteSerializer, form.api_body())
+            fields = {f: data.get(f) for f in SERVICE_FIELDS if f in data}
+            if announcement is None:
+                announcement = do_create_announcement(
+                    request.user, enterprise=request.enterprise, **fields
+                )
+            else:
+                announcement = do_update_announcement(announcement, fields)
+            if upload:
+                do_upload_announcement_file(announcement, upload, upload.size)
+    except AppError as exc:
+        place_error(form, exc, AnnouncementForm.API_FIELDS)
+        return None
+    return announcement
+
+
+@console_view()
+def announcement_create(request: HttpRequest) -> HttpResponse:
+    form = _form(request, None)
+    if request.method == "POST" and form.is_valid():
+        announcement = _save(request, form, None)
+        if announcement is not None:
+            messages.success(request, f"Announcement “{announcement.name}” created.")
+            return redirect("console:announcement_edit", sid=announcement.sid)
+    return render(request, "console/announcement_form.html", {"form": form, "announcement": None})
+
+
+@console_view()
+def announcement_edit(request: HttpRequest, sid: str) -> HttpResponse:
+    announcement = visible(request, Announcement.objects.all(), sid, Errors.ANNOUNCEMENT_NOT_FOUND)
+    form = _form(request, announcement)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, announcement)
+        if saved is not None:
+            messages.success(request, f"Announcement “{saved.name}” saved.")
+            return redirect("console:announcement_edit", sid=saved.sid)
+        announcement.refresh_from_db()
+    return render(
+        request,
+        "console/announcement_form.html",
+        {
+            "form": form,
+            "announcement": announcement,
+            "used": where_used(request.enterprise).get(announcement.sid, []),
+        },
+    )
+
+
+@console_view()
+def announcement_delete(request: HttpRequest, sid: str) -> HttpResponse:
+    announcement = visible(request, Announcement.objects.all(), sid, Errors.ANNOUNCEMENT_NOT_FOUND)
+    if request.method == "POST":
+        try:
+            do_delete_announcement(announcement)
+        except AppError as exc:
+            messages.error(request, explain(exc))
+            return redirect("console:announcement_edit", sid=announcement.sid)
+        messages.success(request, f"Announcement “{announcement.name}” deleted.")
+        return redirect("console:announcement_list")
+    return render(
+        request,
+        "console/confirm_delete.html",
+        {
+            "object_kind": "announcement",
+            "object_name": announcement.name,
+            "cancel_url": reverse("console:announcement_edit", kwargs={"sid": sid}),
+        },
+    )

@@ -1,0 +1,109 @@
+"""The menu editor: announcement, a keypad grid (1-9, *, 0) of actions, timeouts, colour."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ...api.serializers.menus import MenuCreateSerializer, MenuUpdateSerializer, menu_changes
+from ...errors import AppError, Errors
+from ...models import AutoAttendantSystem, Menu
+from ...services.menus import do_create_menu, do_delete_menu, do_update_menu
+from ..forms import MenuForm, action_kinds
+from ..week import PALETTE
+from .base import api_validated, console_view, explain, place_error, visible
+from .pickers import announcement_choices, extension_numbers, menu_choices
+
+MENU_QUERYSET = Menu.objects.select_related(
+    "enterprise", "auto_attendant", "announcement", "ringback_tone"
+).prefetch_related("keys")
+
+
+def _render(request, form: MenuForm, system, menu=None) -> HttpResponse:
+    return render(
+        request,
+        "console/menu_form.html",
+        {
+            "form": form,
+            "system": system,
+            "menu": menu,
+            "keypad": [(key, pickers.bound()) for key, pickers in form.keys.items()],
+            "timeout_action": form.timeout_action.bound(),
+            "extensions": extension_numbers(request.enterprise),
+            "action_kinds": action_kinds(),
+        },
+    )
+
+
+@console_view()
+def menu_create(request: HttpRequest, sid: str) -> HttpResponse:
+    system = visible(request, AutoAttendantSystem.objects.all(), sid, Errors.SYSTEM_NOT_FOUND)
+    colour = PALETTE[Menu.objects.filter(auto_attendant=system).count() % len(PALETTE)]
+    form = MenuForm(
+        request.POST or None,
+        initial={"color_code": colour},
+        announcements=announcement_choices(request.enterprise),
+        menus=menu_choices(system),
+    )
+    if request.method == "POST" and form.is_valid():
+        body, fields = form.api_body()
+        try:
+            data = api_validated(MenuCreateSerializer, {**body, "autoAttendantSid": system.sid})
+            menu = do_create_menu(
+                request.user, enterprise=system.enterprise, system=system, **menu_changes(data)
+            )
+        except AppError as exc:
+            place_error(form, exc, fields)
+        else:
+            messages.success(request, f"Menu “{menu.name}” created.")
+            return redirect("console:menu_edit", sid=menu.sid)
+    return _render(request, form, system)
+
+
+@console_view()
+def menu_edit(request: HttpRequest, sid: str) -> HttpResponse:
+    menu = visible(request, MENU_QUERYSET, sid, Errors.MENU_NOT_FOUND)
+    system = menu.auto_attendant
+    form = MenuForm(
+        request.POST or None,
+        initial=MenuForm.initial_for(menu),
+        announcements=announcement_choices(request.enterprise),
+        menus=menu_choices(system, exclude=menu),
+    )
+    if request.method == "POST" and form.is_valid():
+        body, fields = form.api_body()
+        try:
+            data = api_validated(MenuUpdateSerializer, body)
+            do_update_menu(request.user, menu, menu_changes(data))
+        except AppError as exc:
+            place_error(form, exc, fields)
+        else:
+            messages.success(request, f"Menu “{menu.name}” saved.")
+            return redirect("console:menu_edit", sid=menu.sid)
+    return _render(request, form, system, menu)
+
+
+@console_view()
+def menu_delete(request: HttpRequest, sid: str) -> HttpResponse:
+    """A confirmation page; the refusals (in a schedule, a target, an announcement assigned)
+    come back from the service and are explained in words."""
+    menu = visible(request, MENU_QUERYSET, sid, Errors.MENU_NOT_FOUND)
+    if request.method == "POST":
+        try:
+            do_delete_menu(request.user, menu)
+        except AppError as exc:
+            messages.error(request, explain(exc))
+            return redirect("console:menu_edit", sid=menu.sid)
+        messages.success(request, f"Menu “{menu.name}” deleted.")
+        return redirect("console:system_detail", sid=menu.auto_attendant.sid)
+    return render(
+        request,
+        "console/confirm_delete.html",
+        {
+            "object_kind": "menu",
+            "object_name": menu.name,
+            "cancel_url": reverse("console:menu_edit", kwargs={"sid": menu.sid}),
+        },
+    )

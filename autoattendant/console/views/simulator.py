@@ -1,0 +1,124 @@
+"""The call simulator: pick a number and a moment, see which menu answers and why, press keys
+(or say a name) and watch the transcript — the very engine walk the platform's calls take
+(``services.simulation.simulate_call``).
+
+Stateless, like the platform: the page carries the inputs so far and replays the whole call on
+every key press, so what you see is exactly what a caller pressing those keys would get.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ...errors import AppError
+from ...models import PhoneNumber
+from ...services.simulation import parse_inputs, simulate_call
+from ..forms import SimulatorForm
+from .base import console_view, explain
+
+KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def transcript_line(event: tuple) -> dict | None:
+    """One engine event in words (redirects are plumbing, left out)."""
+    kind = event[0]
+    if kind == "say":
+        return {"kind": "say", "text": f"Says: “{event[1]}”"}
+    if kind == "play":
+        return {"kind": "play", "text": "Plays a recording", "url": event[1]}
+    if kind == "gather":
+        what = "a name" if event[1] == "speech" else "keys"
+        return {"kind": "gather", "text": f"Waits for {what}"}
+    if kind == "dial":
+        return {"kind": "dial", "text": f"Transfers the call to {event[1]}"}
+    if kind == "hangup":
+        return {"kind": "hangup", "text": "Hangs up"}
+    return None
+
+
+def _append(inputs: str, token: str) -> str:
+    return f"{inputs},{token}" if inputs else token
+
+
+@console_view()
+def simulator(request: HttpRequest) -> HttpResponse:
+    numbers = list(
+        PhoneNumber.objects.live()
+        .filter(enterprise=request.enterprise, auto_attendant__isnull=False, is_extension=False)
+        .select_related("auto_attendant")
+        .order_by("number")
+    )
+    zones = {n.number: n.auto_attendant.timezone_id for n in numbers}
+    choices = [(n.number, f"{n.number} → {n.auto_attendant.name}") for n in numbers]
+    params = request.GET
+    form = SimulatorForm(params if "number" in params else None, numbers=choices)
+    context: dict = {"form": form, "keypad": KEYPAD, "has_numbers": bool(numbers)}
+    if not form.is_bound or not form.is_valid():
+        return render(request, "console/simulator.html", context)
+
+    number = form.cleaned_data["number"]
+    zone = _zone(zones.get(number, "UTC"))
+    at = form.cleaned_data.get("at")
+    if at is None:
+        local = timezone.now().astimezone(zone).replace(second=0, microsecond=0)
+    else:  # the wall time typed, in the system's zone
+        naive = timezone.make_naive(at, timezone.get_current_timezone())
+        local = datetime.combine(naive.date(), naive.time(), tzinfo=zone)
+
+    inputs = (params.get("inputs") or "").strip()
+    if "reset" in params:
+        inputs = ""
+    elif params.get("press") in KEYPAD:
+        inputs = _append(inputs, params["press"])
+    elif "silence" in params:
+        inputs = _append(inputs, "-")
+    elif "say" in params and params.get("name", "").strip():
+        inputs = _append(inputs, "say:" + params["name"].strip().replace(",", " "))
+
+    context["form"] = SimulatorForm(
+        initial={"number": number, "at": local.replace(tzinfo=None)}, numbers=choices
+    )
+    context["inputs"] = inputs
+    try:
+        parsed = parse_inputs(inputs)
+    except ValueError as exc:
+        context["error"] = str(exc)
+        return render(request, "console/simulator.html", context)
+    try:
+        simulation = simulate_call(
+            number, at=local, inputs=parsed, base_url="", enterprise_id=request.enterprise.pk
+        )
+    except AppError as exc:
+        context["error"] = (
+            "No schedule entry and no default menu cover this moment: callers would hear an "
+            "apology and the call would end (error 498)."
+            if exc.error_code == 498
+            else explain(exc)
+        )
+        return render(request, "console/simulator.html", context)
+    steps = [
+        {
+            "step": step,
+            "lines": [line for line in map(transcript_line, step.events) if line],
+        }
+        for step in simulation.steps
+    ]
+    context.update(
+        simulation=simulation,
+        steps=steps,
+        why=simulation.steps[0].notes[0] if simulation.steps[0].notes else "",
+        local=local,
+    )
+    return render(request, "console/simulator.html", context)

@@ -1,0 +1,160 @@
+"""Schedules as the console shows them: compiled for the call-flow resolver (which menu answers
+now, and when that changes), and laid out on a week grid.
+
+The resolver is the engine's own (``callflow.schedule``); this module only converts rows that the
+page already loaded (``prefetch_related``), so a page of many systems costs no extra queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..callflow import model
+from ..callflow.schedule import Resolution, next_change, resolve, zone_of
+from ..choices import ScheduleType
+from ..models import AutoAttendantSystem, ScheduleBlock
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# Menus without a colour of their own get one of these, by position.
+PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#9d755d")
+
+
+def menu_colour(color_code: str, index: int = 0) -> str:
+    """A safe CSS colour for a menu: its own ``colorCode`` when well formed, else the palette's."""
+    if color_code and _COLOR.match(color_code):
+        return color_code
+    return PALETTE[index % len(PALETTE)]
+
+
+def _entries(block: ScheduleBlock, weekly: bool) -> tuple[model.TimeEntry, ...]:
+    entries = []
+    for entry in block.entries.all():
+        try:
+            entries.append(
+                model.TimeEntry(entry.start_time, entry.end_time, entry.day if weekly else None)
+            )
+        except ValueError:  # a malformed stored row is skipped, as the engine would
+            continue
+    return tuple(entries)
+
+
+def compile_schedule(system: AutoAttendantSystem) -> model.System:
+    """The schedule part of the engine's snapshot, from ``system.schedule`` (prefetched with
+    ``menu`` and ``entries``) and ``system.default_menu`` (selected)."""
+    weekly, date_ranges = [], []
+    for block in system.schedule.all():
+        if block.schedule_type == ScheduleType.WEEKLY:
+            weekly.append(model.WeeklyBlock(block.menu.sid, _entries(block, True)))
+        elif block.start_date and block.end_date:
+            date_ranges.append(
+                model.DateRangeBlock(
+                    block.start_date, block.end_date, block.menu.sid, _entries(block, False)
+                )
+            )
+    return model.System(
+        sid=system.sid,
+        enterprise_sid="",
+        name=system.name,
+        timezone_id=system.timezone_id,
+        default_menu_sid=system.default_menu.sid if system.default_menu_id else None,
+        weekly=weekly,
+        date_ranges=date_ranges,
+    )
+
+
+@dataclass
+class NowPlaying:
+    resolution: Resolution
+    menu: object | None  # the Menu row, when it is one of the loaded ones
+    next_change: datetime | None  # local time of the system
+
+    @property
+    def reason(self) -> str:
+        return describe(self.resolution)
+
+
+DAY_FULL_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def describe(resolution: Resolution) -> str:
+    """Why this menu answers, in words: the schedule entry that matched, or the fallback."""
+    entry = resolution.entry
+    if resolution.source == "weekly" and entry is not None and entry.day:
+        return f"Weekly schedule: {DAY_FULL_NAMES[entry.day - 1]} {entry.start}–{entry.end}"
+    if resolution.source == "date_range" and isinstance(resolution.block, model.DateRangeBlock):
+        block = resolution.block
+        dates = f"{block.start_date:%d %b %Y}–{block.end_date:%d %b %Y}"
+        times = f" {entry.start}–{entry.end}" if entry else " (whole day)"
+        return f"Special days {dates}{times}"
+    if resolution.source == "default":
+        return "Default menu: no schedule entry covers this moment"
+    return "No schedule entry and no default menu: callers hear an apology (error 498)"
+
+
+def now_playing(system: AutoAttendantSystem, instant: datetime) -> NowPlaying:
+    """The menu callers hear at ``instant``, why, and when that changes next (local time)."""
+    snapshot = compile_schedule(system)
+    resolution = resolve(snapshot, instant)
+    menus = {block.menu.sid: block.menu for block in system.schedule.all()}
+    if system.default_menu_id:
+        menus[system.default_menu.sid] = system.default_menu
+    change = next_change(snapshot, instant)
+    return NowPlaying(
+        resolution=resolution,
+        menu=menus.get(resolution.menu_sid) if resolution.menu_sid else None,
+        next_change=change.astimezone(zone_of(snapshot)) if change else None,
+    )
+
+
+# --- the week grid ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    """One coloured block in a day column: ``top``/``height`` in percent of the day."""
+
+    day: int
+    start: int
+    end: int
+    menu_name: str
+    colour: str
+    label: str
+    row: int  # the form row that edits it
+
+    @property
+    def top(self) -> float:
+        return round(self.start / 1440 * 100, 3)
+
+    @property
+    def height(self) -> float:
+        return round((self.end - self.start) / 1440 * 100, 3)
+
+
+def _minutes(value: str) -> int | None:
+    try:
+        return model.parse_hhmm(value)
+    except ValueError:
+        return None
+
+
+def week_grid(rows: list[dict]) -> list[list[GridBlock]]:
+    """Seven day columns of blocks, from rows ``{menu_name, colour, day, start, end, row}``.
+
+    An entry whose end is not after its start is drawn as the engine plays it: to midnight, then
+    on into the next morning.
+    """
+    days: list[list[GridBlock]] = [[] for _ in range(7)]
+    for r in rows:
+        start, end, day = _minutes(r["start"]), _minutes(r["end"]), r["day"]
+        if start is None or end is None or not (isinstance(day, int) and 1 <= day <= 7):
+            continue
+        label = f"{DAY_NAMES[day - 1]} {r['start']}–{r['end']} {r['menu_name']}"
+        parts = [(day, start, end)] if end > start else [(day, start, 1440)]
+        if end <= start and end > 0:
+            parts.append((day % 7 + 1, 0, end))
+        for d, s, e in parts:
+            days[d - 1].append(GridBlock(d, s, e, r["menu_name"], r["colour"], label, r["row"]))
+    return days

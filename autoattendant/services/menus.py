@@ -1,0 +1,342 @@
+"""Menus: create, update (partial; ``keys`` replaces every key), delete with its protections.
+
+Every write runs in one transaction that first bumps the system's ``flow_version``
+(``touch_systems``): that UPDATE also locks the system row, so writes to one system's menus and
+schedule run one after another and the checks below cannot be raced by a concurrent write.
+
+Rules (DESIGN §4, §5, §11):
+
+- a menu belongs to one AA system of its enterprise and never moves to another one (its keys and
+  the schedule that uses it only make sense within that system);
+- keys are ``0-9`` and ``*``, each at most once (613, and a constraint in the database);
+- every action is checked by ``services.actions``: announcements of the enterprise (500), menus
+  of the same system (502), dialable numbers (400); a GO_TO_MENU to the menu itself is refused
+  (400) — REPLAY_MENU says that without pushing the menu onto the "previous" path;
+- ``announcementSid`` / ``ringbackToneSid`` name announcements of the enterprise (500);
+- delete: used in a schedule → 506, then target of a GO_TO_MENU (another menu's key or timeout
+  action, a system's action) or a system's default menu → 614, then an announcement assigned
+  → 509.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+
+from ..access import get_visible
+from ..choices import (
+    ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MENU,
+    ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
+    MENU_KEYS,
+    ActionType,
+)
+from ..errors import Errors
+from ..models import (
+    Announcement,
+    AutoAttendantSystem,
+    Enterprise,
+    Menu,
+    MenuKey,
+    ScheduleBlock,
+    User,
+)
+from ..sids import ANNOUNCEMENT, is_sid
+from .actions import Action, check_action, parse_action
+from .flow import touch_systems
+
+__all__ = [
+    "COLOR_CODE",
+    "MENU_FIELDS",
+    "do_create_menu",
+    "do_delete_menu",
+    "do_update_menu",
+    "get_system_for",
+    "keypad_order",
+]
+
+COLOR_CODE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_MENU_KEY = re.compile(r"^[0-9*]$")
+
+# The fields a create or update may set (service names; the API's are mapped in the view).
+MENU_FIELDS = (
+    "name",
+    "color_code",
+    "announcement",
+    "ringback_tone",
+    "timeout_seconds",
+    "timeout_max",
+    "timeout_action",
+    "keys",
+)
+
+
+def keypad_order(key: str) -> int:
+    """Keys are listed as a keypad reads: 1-9, *, 0."""
+    return MENU_KEYS.index(key) if key in MENU_KEYS else len(MENU_KEYS)
+
+
+def get_system_for(
+    user: User, sid: Any, enterprise: Enterprise | None = None
+) -> AutoAttendantSystem:
+    """The AA system ``sid`` as ``user`` sees it (and, when given, of ``enterprise``), else 490."""
+    queryset = AutoAttendantSystem.objects.select_related("enterprise")
+    if enterprise is not None:
+        queryset = queryset.filter(enterprise=enterprise)
+    return get_visible(queryset, user, sid, Errors.SYSTEM_NOT_FOUND)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _parse_keys(raw_keys: list[dict]) -> list[tuple[str, Action]]:
+    """Shape only: key characters (400), each key once (613), each action well formed (400)."""
+    parsed: list[tuple[str, Action]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw_keys):
+        field = f"keys[{i}]"
+        if not isinstance(item, dict):
+            raise Errors.VALIDATION({field: "Expected an object with menuKey and menuAction."})
+        key = item.get("menuKey")
+        key = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+        if not isinstance(key, str) or not _MENU_KEY.match(key):
+            raise Errors.VALIDATION({f"{field}.menuKey": "A menu key is one of 0-9 and *."})
+        if key in seen:
+            raise Errors.DUPLICATE_MENU_KEY({"menuKey": key, "field": field})
+        seen.add(key)
+        action = parse_action(item.get("menuAction"), f"{field}.menuAction")
+        if not action.action_type:
+            raise Errors.VALIDATION({f"{field}.menuAction": "A key needs an actionType."})
+        parsed.append((key, action))
+    return parsed
+
+
+def _announcement_sids(action: Action) -> set[str]:
+    kind, data = action.action_type, action.action_data
+    wants = kind in ACTIONS_NEEDING_ANNOUNCEMENT or kind in ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT
+    return {data} if wants and is_sid(data, ANNOUNCEMENT) else set()
+
+
+@dataclass
+class _Prepared:
+    """A create/update's values after every check, ready to be written (``keys`` None: keep)."""
+
+    values: dict[str, Any]
+    keys: list[tuple[str, Action]] | None
+
+
+def _prepare(
+    fields: dict, *, enterprise: Enterprise, system: AutoAttendantSystem, menu: Menu | None
+) -> _Prepared:
+    """Check ``fields`` (service names; only those given) against the database.
+
+    Costs one query for every announcement referenced and one for every GO_TO_MENU target,
+    whatever the number of keys (plus one per sid that turns out not to exist, for its error).
+    """
+    unknown = set(fields) - set(MENU_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown menu fields: {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name:
+            raise Errors.VALIDATION({"name": "This field may not be blank."})
+        values["name"] = name
+    if "color_code" in fields:
+        color = (fields["color_code"] or "").strip()
+        if color and not COLOR_CODE.match(color):
+            raise Errors.VALIDATION({"colorCode": "Expected a colour like #e56052 or #e56."})
+        values["color_code"] = color
+    for field, api_name, low, high in (
+        ("timeout_seconds", "timeoutSeconds", 1, 60),
+        ("timeout_max", "timeoutMaxOccurance", 1, 10),
+    ):
+        if field in fields:
+            value = fields[field]
+            if value is not None and not (isinstance(value, int) and low <= value <= high):
+                raise Errors.VALIDATION(
+                    {api_name: f"Expected a whole number from {low} to {high}."}
+                )
+            values[field] = value
+
+    timeout_action = None
+    if "timeout_action" in fields:
+        raw = fields["timeout_action"]
+        timeout_action = raw if isinstance(raw, Action) else parse_action(raw, "timeoutAction")
+    keys = _parse_keys(fields["keys"] or []) if "keys" in fields else None
+
+    actions: list[tuple[str, Action]] = []
+    if timeout_action is not None:
+        actions.append(("timeoutAction", timeout_action))
+    for i, (_key, action) in enumerate(keys or []):
+        actions.append((f"keys[{i}].menuAction", action))
+    for field, action in actions:
+        is_go_to = action.action_type == ActionType.GO_TO_MENU
+        if menu is not None and is_go_to and action.action_data == menu.sid:
+            raise Errors.VALIDATION(
+                {f"{field}.actionData": "A menu cannot go to itself; use REPLAY_MENU."}
+            )
+
+    # Prefetch every referenced row once, so eleven keys do not cost eleven queries.
+    wanted_announcements = {
+        fields[f] for f in ("announcement", "ringback_tone") if fields.get(f)
+    } | {sid for _f, action in actions for sid in _announcement_sids(action)}
+    announcements: dict[str, Announcement] = {}
+    if wanted_announcements:
+        found = Announcement.objects.filter(enterprise=enterprise, sid__in=wanted_announcements)
+        announcements = {a.sid: a for a in found}
+    wanted_menus = {
+        a.action_data
+        for _f, a in actions
+        if a.action_type in ACTIONS_NEEDING_MENU and a.action_data
+    }
+    menus: dict[str, Menu] = {}
+    if wanted_menus:
+        found = Menu.objects.filter(
+            enterprise=enterprise, auto_attendant=system, sid__in=wanted_menus
+        )
+        menus = {m.sid: m for m in found}
+
+    for field, api_name in (
+        ("announcement", "announcementSid"),
+        ("ringback_tone", "ringbackToneSid"),
+    ):
+        if field in fields:
+            sid = fields[field]
+            if sid in (None, ""):
+                values[field] = None
+            elif sid in announcements:
+                values[field] = announcements[sid]
+            else:
+                raise Errors.ANNOUNCEMENT_NOT_FOUND({"sid": sid, "field": api_name})
+
+    def checked(action: Action, field: str) -> Action:
+        return check_action(
+            action,
+            field,
+            enterprise=enterprise,
+            system_id=system.pk,
+            announcements=announcements,
+            menus=menus,
+        )
+
+    if timeout_action is not None:
+        timeout_action = checked(timeout_action, "timeoutAction")
+        values["timeout_action_type"] = timeout_action.action_type
+        values["timeout_action_data"] = timeout_action.action_data
+    if keys is not None:
+        keys = [
+            (key, checked(action, f"keys[{i}].menuAction")) for i, (key, action) in enumerate(keys)
+        ]
+    return _Prepared(values, keys)
+
+
+def _write_keys(menu: Menu, keys: list[tuple[str, Action]]) -> None:
+    """Replace every key of ``menu`` (two queries whatever the number of keys)."""
+    MenuKey.objects.filter(menu=menu).delete()
+    rows = [
+        MenuKey(menu=menu, key=key, action_type=action.action_type, action_data=action.action_data)
+        for key, action in sorted(keys, key=lambda pair: keypad_order(pair[0]))
+    ]
+    try:
+        with transaction.atomic():
+            MenuKey.objects.bulk_create(rows)
+    except IntegrityError:  # a concurrent writer slipped a key in: the documented 613
+        raise Errors.DUPLICATE_MENU_KEY({"sid": menu.sid}) from None
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def do_create_menu(
+    actor: User,
+    *,
+    enterprise: Enterprise,
+    system: AutoAttendantSystem,
+    name: str,
+    **fields: Any,
+) -> Menu:
+    """Create a menu of ``system`` with its keys, in one transaction.
+
+    ``fields`` are any of ``MENU_FIELDS`` (service names): ``announcement`` / ``ringback_tone``
+    as sids, ``timeout_action`` as ``{actionType, actionData}`` (or an ``Action``), ``keys`` as
+    ``[{menuKey, menuAction}]``. ``system`` must belong to ``enterprise``.
+    """
+    if system.enterprise_id != enterprise.pk:
+        raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
+    with transaction.atomic():
+        touch_systems([system.pk])
+        prepared = _prepare(
+            {"name": name, **fields}, enterprise=enterprise, system=system, menu=None
+        )
+        menu = Menu(enterprise=enterprise, auto_attendant=system, created_by=actor)
+        for field, value in prepared.values.items():
+            setattr(menu, field, value)
+        menu.save()
+        if prepared.keys:
+            _write_keys(menu, prepared.keys)
+    return menu
+
+
+def do_update_menu(actor: User, menu: Menu, changes: dict) -> Menu:
+    """Apply a partial update (service names, as for create); ``keys`` replaces every key.
+
+    Only the fields given are written, so a concurrent update of other fields is not undone.
+    """
+    with transaction.atomic():
+        touch_systems([menu.auto_attendant_id])
+        prepared = _prepare(
+            changes, enterprise=menu.enterprise, system=menu.auto_attendant, menu=menu
+        )
+        for field, value in prepared.values.items():
+            setattr(menu, field, value)
+        menu.save(update_fields=[*prepared.values, "date_updated"])
+        if prepared.keys is not None:
+            _write_keys(menu, prepared.keys)
+    return menu
+
+
+def _check_deletable(menu: Menu) -> None:
+    """506, then 614, then 509 — the order DESIGN §11 fixes."""
+    if ScheduleBlock.objects.filter(menu=menu).exists():
+        raise Errors.MENU_IN_SCHEDULE({"sid": menu.sid})
+    go_to = ActionType.GO_TO_MENU
+    referring = set(
+        MenuKey.objects.filter(action_type=go_to, action_data=menu.sid)
+        .exclude(menu=menu)
+        .values_list("menu__sid", flat=True)
+    )
+    referring |= set(
+        Menu.objects.filter(timeout_action_type=go_to, timeout_action_data=menu.sid)
+        .exclude(pk=menu.pk)
+        .values_list("sid", flat=True)
+    )
+    referring |= set(
+        AutoAttendantSystem.objects.filter(
+            Q(default_menu=menu)
+            | Q(timeout_action_type=go_to, timeout_action_data=menu.sid)
+            | Q(invalid_input_action_type=go_to, invalid_input_action_data=menu.sid)
+            | Q(invalid_extension_action_type=go_to, invalid_extension_action_data=menu.sid)
+        ).values_list("sid", flat=True)
+    )
+    if referring:
+        raise Errors.MENU_IS_TARGET({"sid": menu.sid, "referencedBy": sorted(referring)})
+    if menu.announcement_id is not None:
+        raise Errors.MENU_HAS_ANNOUNCEMENT({"sid": menu.sid})
+
+
+def do_delete_menu(actor: User, menu: Menu) -> None:
+    """Delete ``menu`` and its keys, unless something still uses it (506 / 614 / 509)."""
+    with transaction.atomic():
+        touch_systems([menu.auto_attendant_id])
+        _check_deletable(menu)
+        try:
+            with transaction.atomic():
+                Menu.objects.filter(pk=menu.pk).delete()
+        except ProtectedError:  # a reference written by a path that does not lock the system
+            _check_deletable(menu)
+            raise

@@ -1,0 +1,209 @@
+"""Phone numbers: provisioned by the operator, assigned by the enterprise.
+
+A number is either a *main* number (callers dial it to reach an AA system; at most one system)
+or an *extension* (listed in the dial-by-extension / dial-by-name directory of any of the
+enterprise's systems). The rules:
+
+- digits only, 3-15 of them, unique among live numbers (617); an extension code is 1-15 digits
+  and unique among the enterprise's live numbers (618); either race is decided by the database's
+  partial unique constraints and answered with the same codes;
+- an extension needs no code (it can be reached by its full number or its spoken name);
+- an extension cannot be a main number (623): naming a system for a number flagged
+  ``isExtension``, or flagging a still-assigned main number ``isExtension``, is refused;
+- a number stops being an extension (``isExtension: false``) by leaving every directory, and
+  its extension code and spoken name are cleared (a main number has neither);
+- deleting only stamps ``date_deleted`` (usage billing counts every period a number existed)
+  and takes the number out of every system.
+
+Every change bumps the ``flow_version`` of the systems it affects.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..access import require_superuser
+from ..errors import Errors
+from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
+from .flow import touch_systems
+
+_NUMBER_NOISE = re.compile(r"[\s\-+()]")
+UNCHANGED = object()
+
+
+def normalise_number(raw: Any, field: str = "number") -> str:
+    """Digits only (spaces, dashes, ``+`` and parentheses dropped), 3 to 15 of them; else 400."""
+    digits = _NUMBER_NOISE.sub("", str(raw)) if isinstance(raw, str | int) else ""
+    if not digits.isascii() or not digits.isdigit() or not 3 <= len(digits) <= 15:
+        raise Errors.VALIDATION({field: f"{raw!r} is not a phone number (3 to 15 digits)."})
+    return digits
+
+
+def normalise_extension_code(raw: Any, field: str = "extension") -> str:
+    """An extension code: 1 to 15 digits (spaces and dashes dropped); empty means none."""
+    if raw in (None, ""):
+        return ""
+    code = _NUMBER_NOISE.sub("", str(raw)) if isinstance(raw, str | int) else "x"
+    if not code.isascii() or not code.isdigit() or len(code) > 15:
+        raise Errors.VALIDATION({field: f"{raw!r} is not an extension code (1 to 15 digits)."})
+    return code
+
+
+def _check_number_free(digits: str, exclude_pk: int | None = None) -> None:
+    clash = PhoneNumber.objects.live().filter(number=digits)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise Errors.NUMBER_EXISTS({"number": digits})
+
+
+def _check_extension_free(enterprise_id: int, code: str, exclude_pk: int | None = None) -> None:
+    if not code:
+        return
+    clash = PhoneNumber.objects.live().filter(enterprise_id=enterprise_id, extension=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise Errors.EXTENSION_EXISTS({"extension": code})
+
+
+def _system_of(enterprise: Enterprise | int, system_sid: Any) -> AutoAttendantSystem | None:
+    """``None`` for null / ``""`` (unassigned); else a system of the enterprise or 490."""
+    if system_sid in (None, ""):
+        return None
+    enterprise_id = enterprise if isinstance(enterprise, int) else enterprise.pk
+    system = AutoAttendantSystem.objects.filter(sid=system_sid, enterprise_id=enterprise_id).first()
+    if system is None:
+        raise Errors.SYSTEM_NOT_FOUND({"sid": system_sid})
+    return system
+
+
+def _save_deciding_races(number: PhoneNumber) -> None:
+    """Save; should a concurrent writer have taken the digits or the extension code since the
+    checks ran, answer the documented 617 / 618 rather than a database error."""
+    try:
+        with transaction.atomic():
+            number.save()
+    except IntegrityError:
+        _check_number_free(number.number, exclude_pk=number.pk)
+        _check_extension_free(number.enterprise_id, number.extension, exclude_pk=number.pk)
+        raise
+
+
+def do_create_number(
+    actor: User,
+    *,
+    enterprise: Enterprise,
+    number: Any,
+    is_extension: bool = False,
+    extension: Any = "",
+    spoken_name: str | None = "",
+    system_sid: Any = None,
+) -> PhoneNumber:
+    """Provision a number to an enterprise (operator staff only)."""
+    require_superuser(actor)
+    digits = normalise_number(number)
+    code = normalise_extension_code(extension)
+    spoken_name = (spoken_name or "").strip()
+    if not is_extension and (code or spoken_name):
+        raise Errors.VALIDATION(
+            {"isExtension": "Only an extension has an extension code or a spoken name."}
+        )
+    system = _system_of(enterprise, system_sid)
+    if is_extension and system is not None:
+        raise Errors.EXTENSION_AS_MAIN_NUMBER({"number": digits, "autoAttendantSid": system.sid})
+    phone = PhoneNumber(
+        enterprise=enterprise,
+        number=digits,
+        is_extension=is_extension,
+        extension=code,
+        extension_spoken_name=spoken_name,
+        auto_attendant=system,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        _check_number_free(digits)
+        _check_extension_free(enterprise.pk, code)
+        touch_systems([phone.auto_attendant_id])
+        _save_deciding_races(phone)
+    return phone
+
+
+def do_update_number(
+    actor: User,
+    phone: PhoneNumber,
+    *,
+    is_extension: Any = UNCHANGED,
+    extension: Any = UNCHANGED,
+    spoken_name: Any = UNCHANGED,
+    system_sid: Any = UNCHANGED,
+) -> PhoneNumber:
+    """A partial update; arguments left ``UNCHANGED`` keep their value.
+
+    Extensions are the enterprise admin's business: an AA_ADMIN may (un)assign the number's
+    system but changing ``isExtension``, ``extension`` or ``extensionSpokenName`` is a 403.
+    """
+    new_is_extension = phone.is_extension if is_extension is UNCHANGED else bool(is_extension)
+    new_code = phone.extension if extension is UNCHANGED else normalise_extension_code(extension)
+    new_name = (
+        phone.extension_spoken_name if spoken_name is UNCHANGED else (spoken_name or "").strip()
+    )
+    changes_directory = (new_is_extension, new_code, new_name) != (
+        phone.is_extension,
+        phone.extension,
+        phone.extension_spoken_name,
+    )
+    if changes_directory and not actor.is_bg_admin:
+        raise Errors.FORBIDDEN({"sid": phone.sid})
+    if not new_is_extension:
+        if (extension is not UNCHANGED and new_code) or (spoken_name is not UNCHANGED and new_name):
+            raise Errors.VALIDATION(
+                {"isExtension": "Only an extension has an extension code or a spoken name."}
+            )
+        new_code, new_name = "", ""
+    system = (
+        phone.auto_attendant
+        if system_sid is UNCHANGED
+        else _system_of(phone.enterprise_id, system_sid)
+    )
+    if new_is_extension and system is not None:
+        raise Errors.EXTENSION_AS_MAIN_NUMBER({"sid": phone.sid, "autoAttendantSid": system.sid})
+
+    with transaction.atomic():
+        # Lock the row: concurrent updates of one number apply one after the other.
+        PhoneNumber.objects.select_for_update().filter(pk=phone.pk).first()
+        if new_code != phone.extension:
+            _check_extension_free(phone.enterprise_id, new_code, exclude_pk=phone.pk)
+        affected = {phone.auto_attendant_id, system.pk if system else None}
+        if changes_directory:
+            affected |= set(phone.extension_of_systems.values_list("pk", flat=True))
+        # Bump first: the writes below then count as part of it (see services.flow).
+        touch_systems(affected)
+        if phone.is_extension and not new_is_extension:
+            phone.extension_of_systems.clear()
+        phone.is_extension = new_is_extension
+        phone.extension = new_code
+        phone.extension_spoken_name = new_name
+        phone.auto_attendant = system
+        _save_deciding_races(phone)
+    return phone
+
+
+def do_delete_number(actor: User, phone: PhoneNumber) -> PhoneNumber:
+    """Release a number (operator staff only): stamped deleted, out of every system."""
+    require_superuser(actor)
+    with transaction.atomic():
+        affected = {
+            phone.auto_attendant_id,
+            *phone.extension_of_systems.values_list("pk", flat=True),
+        }
+        touch_systems(affected)
+        phone.extension_of_systems.clear()
+        phone.auto_attendant = None
+        phone.date_deleted = timezone.now()
+        phone.save(update_fields=["auto_attendant", "date_deleted", "date_updated"])
+    return phone

@@ -1,0 +1,277 @@
+"""Schedules: an AA system's WEEKLY and DATE_RANGE (special days) blocks.
+
+A write replaces every block of one ``scheduleType`` of one system, atomically; the other type is
+untouched. Rules (DESIGN §5, §6, §11):
+
+- each block's menu is a menu of that system (502, also for another system's or enterprise's);
+- WEEKLY entries have ``day`` 1-7; DATE_RANGE blocks have ``startDate <= endDate`` and optional
+  entries without a ``day``; times are ``HH:MM``, starts ``00:00``-``23:59``, ends up to ``24:00``;
+  an entry whose end is not after its start runs past midnight into the next day;
+- WEEKLY entries of *different* menus may not overlap (615) — overnight entries included (Mon
+  22:00-02:00 overlaps Tue 01:00-03:00); overlapping entries of one menu are allowed, they
+  resolve to the same menu;
+- two DATE_RANGE blocks whose dates *and* times overlap are refused (616), whatever their menus: a
+  block without entries covers its whole days. Overlap is judged as the call flow resolves: an
+  overnight entry spills into the next day only where that day is within the block's dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from ..choices import ScheduleType
+from ..errors import Errors
+from ..models import AutoAttendantSystem, Menu, ScheduleBlock, ScheduleEntry, User
+from .flow import touch_systems
+
+__all__ = [
+    "BlockInput",
+    "EntryInput",
+    "do_replace_schedule",
+    "read_schedule",
+]
+
+_START = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+_END = re.compile(r"^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$")
+_DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    start_time: str
+    end_time: str
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class BlockInput:
+    """One ``schedule`` item. ``schedule_type`` may be omitted (it is the write's own type)."""
+
+    menu_sid: str
+    entries: Sequence[EntryInput] = ()
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    schedule_type: str | None = None
+
+
+# --- shape -----------------------------------------------------------------------------------
+
+
+def _check_time(value: Any, pattern: re.Pattern, field_name: str, what: str) -> None:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise Errors.VALIDATION({field_name: f"Expected HH:MM from {what}."})
+
+
+def _hhmm(value: str) -> int:
+    """Minutes since midnight of a checked ``HH:MM`` (``24:00`` → 1440)."""
+    return int(value[:2]) * 60 + int(value[3:])
+
+
+def _check_shape(schedule_type: str, blocks: Sequence[BlockInput]) -> None:
+    """Every 400 of a schedule write, before the database is asked anything."""
+    if schedule_type not in ScheduleType.values:
+        raise Errors.VALIDATION({"scheduleType": "Expected WEEKLY or DATE_RANGE."})
+    weekly = schedule_type == ScheduleType.WEEKLY
+    for i, block in enumerate(blocks):
+        at = f"schedule[{i}]"
+        if block.schedule_type not in (None, "", schedule_type):
+            raise Errors.VALIDATION(
+                {f"{at}.scheduleType": f"Must be the request's scheduleType, {schedule_type}."}
+            )
+        if not isinstance(block.menu_sid, str) or not block.menu_sid:
+            raise Errors.VALIDATION({f"{at}.menuSid": "This field is required."})
+        if weekly:
+            for name, value in (("startDate", block.start_date), ("endDate", block.end_date)):
+                if value is not None:
+                    raise Errors.VALIDATION({f"{at}.{name}": "Only DATE_RANGE blocks have dates."})
+        else:
+            for name, value in (("startDate", block.start_date), ("endDate", block.end_date)):
+                if value is None:
+                    raise Errors.VALIDATION({f"{at}.{name}": "A DATE_RANGE block needs it."})
+            if block.start_date > block.end_date:
+                raise Errors.VALIDATION({f"{at}.endDate": "endDate is before startDate."})
+        for j, entry in enumerate(block.entries):
+            where = f"{at}.entries[{j}]"
+            if weekly:
+                day = entry.day
+                if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 7:
+                    raise Errors.VALIDATION({f"{where}.day": "Expected 1 (Monday) to 7 (Sunday)."})
+            elif entry.day is not None:
+                raise Errors.VALIDATION({f"{where}.day": "DATE_RANGE entries have no day."})
+            _check_time(entry.start_time, _START, f"{where}.startTime", "00:00 to 23:59")
+            _check_time(entry.end_time, _END, f"{where}.endTime", "00:00 to 24:00")
+
+
+# --- overlaps --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Minutes ``[start, end)`` of each day from ``first`` to ``last`` (weekdays or dates)."""
+
+    first: Any
+    last: Any
+    start: int
+    end: int
+    block: int
+    menu_sid: str
+    describe: dict = field(compare=False)
+
+
+def _day_parts(start: int, end: int) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """An entry's part on its own day and, for an overnight entry, its part on the next day."""
+    if end > start:
+        return (start, end), None
+    return (start, _DAY_MINUTES), ((0, end) if end > 0 else None)
+
+
+def _weekly_spans(blocks: Sequence[BlockInput]) -> list[_Span]:
+    spans = []
+    for i, block in enumerate(blocks):
+        for j, entry in enumerate(block.entries):
+            start, end = _hhmm(entry.start_time), _hhmm(entry.end_time)
+            describe = {
+                "at": f"schedule[{i}].entries[{j}]",
+                "menuSid": block.menu_sid,
+                "day": entry.day,
+                "startTime": entry.start_time,
+                "endTime": entry.end_time,
+            }
+            same_day, next_day = _day_parts(start, end)
+            day = entry.day
+            spans.append(_Span(day, day, *same_day, i, block.menu_sid, describe))
+            if next_day is not None:
+                following = day % 7 + 1
+                spans.append(_Span(following, following, *next_day, i, block.menu_sid, describe))
+    return spans
+
+
+def _date_range_spans(blocks: Sequence[BlockInput]) -> list[_Span]:
+    spans = []
+    for i, block in enumerate(blocks):
+        dates = {
+            "menuSid": block.menu_sid,
+            "startDate": block.start_date.isoformat(),
+            "endDate": block.end_date.isoformat(),
+        }
+        if not block.entries:
+            describe = {"at": f"schedule[{i}]", **dates}
+            spans.append(
+                _Span(
+                    block.start_date, block.end_date, 0, _DAY_MINUTES, i, block.menu_sid, describe
+                )
+            )
+        for j, entry in enumerate(block.entries):
+            describe = {
+                "at": f"schedule[{i}].entries[{j}]",
+                **dates,
+                "startTime": entry.start_time,
+                "endTime": entry.end_time,
+            }
+            same_day, next_day = _day_parts(_hhmm(entry.start_time), _hhmm(entry.end_time))
+            spans.append(
+                _Span(block.start_date, block.end_date, *same_day, i, block.menu_sid, describe)
+            )
+            # The call flow lets an overnight entry spill only into days the block covers.
+            if next_day is not None and block.end_date > block.start_date:
+                first = block.start_date + dt.timedelta(days=1)
+                spans.append(_Span(first, block.end_date, *next_day, i, block.menu_sid, describe))
+    return spans
+
+
+def _first_overlap(
+    spans: Iterable[_Span], conflicting: Callable[[_Span, _Span], bool]
+) -> tuple[_Span, _Span] | None:
+    """The first pair of spans sharing a day and a minute that ``conflicting`` cares about.
+
+    A sweep over the spans sorted by first day: only spans still running that day are compared.
+    """
+    active: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.first, s.start, s.block)):
+        active = [a for a in active if a.last >= span.first]
+        for other in active:
+            if other.start < span.end and span.start < other.end and conflicting(other, span):
+                return other, span
+        active.append(span)
+    return None
+
+
+def _check_overlaps(schedule_type: str, blocks: Sequence[BlockInput]) -> None:
+    if schedule_type == ScheduleType.WEEKLY:
+        pair = _first_overlap(_weekly_spans(blocks), lambda a, b: a.menu_sid != b.menu_sid)
+        if pair:
+            raise Errors.SCHEDULE_OVERLAP({"overlapping": [pair[0].describe, pair[1].describe]})
+    else:
+        pair = _first_overlap(_date_range_spans(blocks), lambda a, b: a.block != b.block)
+        if pair:
+            raise Errors.DATE_RANGE_OVERLAP({"overlapping": [pair[0].describe, pair[1].describe]})
+
+
+# --- write and read --------------------------------------------------------------------------
+
+
+def do_replace_schedule(
+    actor: User,
+    system: AutoAttendantSystem,
+    schedule_type: str,
+    blocks: Sequence[BlockInput],
+) -> None:
+    """Replace every ``schedule_type`` block of ``system`` with ``blocks``, all or nothing.
+
+    Queries, whatever the size: the ``flow_version`` bump (which locks the system row, so the
+    menus read next cannot be deleted under us), one read of the menus named, a delete of the old
+    blocks and two bulk inserts.
+    """
+    _check_shape(schedule_type, blocks)
+    with transaction.atomic():
+        touch_systems([system.pk])
+        wanted = {block.menu_sid for block in blocks}
+        menus = {m.sid: m for m in Menu.objects.filter(auto_attendant=system, sid__in=wanted)}
+        for i, block in enumerate(blocks):
+            if block.menu_sid not in menus:
+                raise Errors.MENU_NOT_FOUND(
+                    {"sid": block.menu_sid, "field": f"schedule[{i}].menuSid"}
+                )
+        _check_overlaps(schedule_type, blocks)
+        ScheduleBlock.objects.filter(auto_attendant=system, schedule_type=schedule_type).delete()
+        rows = ScheduleBlock.objects.bulk_create(
+            ScheduleBlock(
+                auto_attendant=system,
+                schedule_type=schedule_type,
+                menu=menus[block.menu_sid],
+                start_date=block.start_date,
+                end_date=block.end_date,
+                position=i,
+            )
+            for i, block in enumerate(blocks)
+        )
+        ScheduleEntry.objects.bulk_create(
+            ScheduleEntry(
+                block=row,
+                day=entry.day if schedule_type == ScheduleType.WEEKLY else None,
+                start_time=entry.start_time,
+                end_time=entry.end_time,
+                position=j,
+            )
+            for row, block in zip(rows, blocks, strict=True)
+            for j, entry in enumerate(block.entries)
+        )
+
+
+def read_schedule(
+    system: AutoAttendantSystem, schedule_type: str | None = None
+) -> list[ScheduleBlock]:
+    """The system's blocks (one type, or both: WEEKLY first), in stored order, each with its
+    menu and entries loaded: two queries whatever the number of blocks and entries."""
+    blocks = ScheduleBlock.objects.filter(auto_attendant=system)
+    if schedule_type is not None:
+        blocks = blocks.filter(schedule_type=schedule_type)
+    blocks = blocks.select_related("menu").prefetch_related("entries")
+    weekly_first = {ScheduleType.WEEKLY: 0, ScheduleType.DATE_RANGE: 1}
+    return sorted(blocks, key=lambda b: (weekly_first.get(b.schedule_type, 2), b.position, b.pk))

@@ -1,0 +1,220 @@
+"""Auto attendant systems: settings, main numbers, the extension directory and error handling.
+
+- ``aaNumbers`` entries must be live numbers of the enterprise (491), not extensions (623), and
+  not another system's main number (619): a number is never moved from a system silently.
+- ``extensions`` entries are full numbers or the enterprise's extension codes (``"101"``); they
+  must exist (491) and be flagged ``isExtension`` (493). An extension may serve several systems.
+- A list sent replaces the stored one; a list left out is kept.
+- Actions are checked as for menus; a system's GO_TO_MENU must name one of its own menus, so a
+  new system cannot have one yet (502). ``defaultMenuSid`` likewise.
+- Only enterprise admins (and the operator) edit the extension directory: an AA_ADMIN sending
+  ``extensions`` gets 403.
+
+Every write runs in one transaction and bumps the system's ``flow_version``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zoneinfo
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from ..errors import Errors
+from ..models import AutoAttendantSystem, Enterprise, Menu, PhoneNumber, ScheduleBlock, User
+from .actions import check_action, parse_action
+from .flow import touch_systems
+from .numbers import normalise_number
+
+# model prefix → the API's field name, for the three system-level actions.
+ACTION_FIELDS = {
+    "timeout": "timeoutAction",
+    "invalid_input": "invalidInputAction",
+    "invalid_extension": "invalidExtensionAction",
+}
+SETTING_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "timezone_id",
+    "timeout_seconds",
+    "timeout_max",
+    "invalid_input_max",
+    "invalid_extension_max",
+)
+_ENTRY_NOISE = re.compile(r"[\s\-+()]")
+_UPDATABLE = [
+    f.name
+    for f in AutoAttendantSystem._meta.concrete_fields
+    if not f.primary_key and f.name not in ("flow_version", "date_created", "created_by")
+]
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_timezone(value: Any) -> bool:
+    return isinstance(value, str) and value in _zones()
+
+
+def _lock_main_numbers(
+    enterprise: Enterprise, entries: list[str], system: AutoAttendantSystem | None
+) -> list[PhoneNumber]:
+    """The numbers named, locked for the transaction so that two systems claiming the same
+    number one after the other see each other's claim (619, not a silent move)."""
+    digits = list(dict.fromkeys(normalise_number(e, "aaNumbers") for e in entries))
+    rows = {
+        n.number: n
+        for n in PhoneNumber.objects.live()
+        .select_for_update()
+        .filter(enterprise=enterprise, number__in=digits)
+    }
+    numbers = []
+    for number in digits:
+        row = rows.get(number)
+        if row is None:
+            raise Errors.NUMBER_NOT_FOUND({"number": number})
+        if row.is_extension:
+            raise Errors.EXTENSION_AS_MAIN_NUMBER({"number": number})
+        if row.auto_attendant_id is not None and (
+            system is None or row.auto_attendant_id != system.pk
+        ):
+            other = AutoAttendantSystem.objects.filter(pk=row.auto_attendant_id).first()
+            raise Errors.NUMBER_ON_OTHER_SYSTEM(
+                {"number": number, "autoAttendantSid": other.sid if other else None}
+            )
+        numbers.append(row)
+    return numbers
+
+
+def _find_extensions(enterprise: Enterprise, entries: list[str]) -> list[PhoneNumber]:
+    """Each entry as a full number of the enterprise first, else as one of its extension codes
+    (two queries whatever the list's length)."""
+    wanted = []
+    for entry in entries:
+        code = _ENTRY_NOISE.sub("", entry)
+        if not code.isascii() or not code.isdigit() or not 1 <= len(code) <= 15:
+            raise Errors.VALIDATION(
+                {"extensions": f"{entry!r} is not a phone number or an extension code."}
+            )
+        wanted.append(code)
+    wanted = list(dict.fromkeys(wanted))
+    live = PhoneNumber.objects.live().filter(enterprise=enterprise)
+    by_number = {n.number: n for n in live.filter(number__in=wanted)}
+    by_code = {n.extension: n for n in live.filter(extension__in=wanted)}
+    found: dict[int, PhoneNumber] = {}
+    for entry in wanted:
+        row = by_number.get(entry) or by_code.get(entry)
+        if row is None:
+            raise Errors.NUMBER_NOT_FOUND({"number": entry})
+        if not row.is_extension:
+            raise Errors.NOT_AN_EXTENSION({"number": entry})
+        found[row.pk] = row
+    return list(found.values())
+
+
+def _default_menu(system: AutoAttendantSystem | None, menu_sid: Any) -> Menu | None:
+    if menu_sid in (None, ""):
+        return None
+    menu = (
+        Menu.objects.filter(sid=menu_sid, auto_attendant=system).first()
+        if system is not None
+        else None
+    )
+    if menu is None:
+        raise Errors.MENU_NOT_FOUND({"sid": menu_sid, "field": "defaultMenuSid"})
+    return menu
+
+
+def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAttendantSystem:
+    """Validate and write ``changes`` (model names, plus ``main_numbers``, ``extensions``,
+    ``default_menu_sid`` and the raw ``*_action`` objects) in one transaction."""
+    if changes.get("extensions") is not None and not actor.is_bg_admin:
+        raise Errors.FORBIDDEN({"extensions": "Only an enterprise admin edits extensions."})
+    is_new = system.pk is None
+    enterprise = system.enterprise
+    actions = {
+        prefix: parse_action(changes[f"{prefix}_action"], api)
+        for prefix, api in ACTION_FIELDS.items()
+        if f"{prefix}_action" in changes
+    }
+    with transaction.atomic():
+        for prefix, action in actions.items():
+            action = check_action(
+                action, ACTION_FIELDS[prefix], enterprise=enterprise, system_id=system.pk
+            )
+            setattr(system, f"{prefix}_action_type", action.action_type)
+            setattr(system, f"{prefix}_action_data", action.action_data)
+        if "default_menu_sid" in changes:
+            system.default_menu = _default_menu(
+                None if is_new else system, changes["default_menu_sid"]
+            )
+        main_numbers = changes.get("main_numbers")
+        if main_numbers is not None:
+            main_numbers = _lock_main_numbers(enterprise, main_numbers, None if is_new else system)
+        extensions = changes.get("extensions")
+        if extensions is not None:
+            extensions = _find_extensions(enterprise, extensions)
+        for field in SETTING_FIELDS:
+            if field in changes:
+                value = changes[field]
+                setattr(system, field, "" if field == "description" and value is None else value)
+        if is_new:
+            system.save()
+            touch_systems([system.pk])
+        else:
+            # Bump first, then save every field but the counter (the bump already moved it).
+            touch_systems([system.pk])
+            system.save(update_fields=_UPDATABLE)
+        if main_numbers is not None:
+            keep = [n.pk for n in main_numbers]
+            now = timezone.now()
+            system.main_numbers.exclude(pk__in=keep).update(auto_attendant=None, date_updated=now)
+            PhoneNumber.objects.filter(pk__in=keep).exclude(auto_attendant=system).update(
+                auto_attendant=system, date_updated=now
+            )
+        if extensions is not None:
+            system.extensions.set(extensions)
+    return system
+
+
+def do_create_system(actor: User, *, enterprise: Enterprise, changes: dict) -> AutoAttendantSystem:
+    """Create a system of ``enterprise`` (``changes`` as for :func:`do_update_system`; ``name``
+    required, the timezone defaults to UTC)."""
+    system = AutoAttendantSystem(enterprise=enterprise, created_by=actor)
+    return _apply(actor, system, changes)
+
+
+def do_update_system(
+    actor: User, system: AutoAttendantSystem, changes: dict
+) -> AutoAttendantSystem:
+    """A partial update; lists sent replace the stored ones."""
+    return _apply(actor, system, changes)
+
+
+def do_delete_system(system: AutoAttendantSystem) -> AutoAttendantSystem:
+    """Delete the system with its menus and schedule; its numbers stay, unassigned.
+
+    All or nothing: the default menu (protected) is cleared, the schedule (which protects its
+    menus) removed, the numbers released, then the system and its menus deleted.
+    """
+    with transaction.atomic():
+        AutoAttendantSystem.objects.select_for_update().filter(pk=system.pk).first()
+        if system.default_menu_id is not None:
+            system.default_menu = None
+            system.save(update_fields=["default_menu"])
+        system.main_numbers.update(auto_attendant=None, date_updated=timezone.now())
+        ScheduleBlock.objects.filter(auto_attendant=system).delete()
+        try:
+            system.delete()
+        except ProtectedError as exc:  # a menu of it is another system's default menu
+            raise Errors.MENU_IS_TARGET(
+                {"sid": system.sid, "menus": sorted({o.sid for o in exc.protected_objects})}
+            ) from None
+    return system

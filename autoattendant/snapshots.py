@@ -1,0 +1,411 @@
+"""Compiled call flows: an AA system read from the database into the engine's
+:class:`~autoattendant.callflow.model.System`, cached until anything in it changes.
+
+The platform gives each request six seconds and a call makes a request per key press, so the hot
+path reads one row and nothing else:
+
+- :func:`lookup_number` / :func:`lookup_system` — **one query** naming the system, its
+  ``flow_version`` and whether it (and its enterprise) may take calls. They are never cached:
+  a number moved to another system, a suspended system or enterprise take effect at once.
+- :func:`get_snapshot` — the compiled flow from the cache (Django's cache: in-process by
+  default, Redis in production), keyed by system sid, ``flow_version``, the system row's
+  ``date_updated`` and the base URL its Play URLs were made absolute with. Every write to what a
+  call hears bumps ``flow_version`` (services call ``touch_systems``; ``autoattendant.signals`` is
+  the safety net), so a stale flow is never read and needs no explicit deletion.
+- :func:`build_snapshot` — on a miss, **four queries** whatever the number of menus, keys,
+  schedule entries or extensions: the system with its directory, the menus with their keys, the
+  schedule blocks with their entries, and the announcements the flow refers to.
+
+So a call-flow request costs one query on a warm cache and at most five on a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+
+from .callflow.model import (
+    Action,
+    Announcement,
+    DateRangeBlock,
+    Extension,
+    Menu,
+    System,
+    TimeEntry,
+    WeeklyBlock,
+)
+from .choices import EnterpriseStatus, ScheduleType, SystemStatus
+from .errors import Errors
+from .models import Announcement as AnnouncementRow
+from .models import AutoAttendantSystem, PhoneNumber, ScheduleBlock
+from .models import Menu as MenuRow
+from .sids import ANNOUNCEMENT
+
+__all__ = [
+    "FlowRef",
+    "build_snapshot",
+    "get_snapshot",
+    "load_flow",
+    "lookup_number",
+    "lookup_system",
+    "normalise_dialled",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How long a compiled flow stays cached. Changes never wait for it (they change the key); it
+#: only bounds the memory old versions occupy.
+DEFAULT_CACHE_SECONDS = 24 * 3600
+
+_DIALLED_NOISE = re.compile(r"[\s\-+().]")
+
+
+def normalise_dialled(raw: str | None) -> str:
+    """The platform's ``To``/``From`` as stored digits (``+``, spaces, dashes dropped); ``""``
+    when it is not a phone number at all (which no number matches)."""
+    digits = _DIALLED_NOISE.sub("", raw or "")
+    return digits if digits.isascii() and digits.isdigit() else ""
+
+
+@dataclass(frozen=True)
+class FlowRef:
+    """What one lookup query knows about the system answering a call.
+
+    ``version`` is the cache key's part that changes with every write the flow depends on:
+    ``flow_version`` plus the system row's ``date_updated`` (a save of a stale instance may write
+    an old ``flow_version`` back, but never an old ``date_updated``). ``live`` is False when the
+    system or its enterprise is suspended: such a call gets an apology.
+    """
+
+    system_id: int
+    system_sid: str
+    enterprise_id: int
+    enterprise_sid: str
+    version: str
+    live: bool
+
+
+def _ref(row: dict[str, Any], prefix: str = "") -> FlowRef:
+    stamp = row[f"{prefix}date_updated"]
+    live = (
+        row[f"{prefix}status"] == SystemStatus.ACTIVE
+        and row["enterprise__status"] == EnterpriseStatus.ACTIVE
+    )
+    return FlowRef(
+        system_id=row[f"{prefix}id"],
+        system_sid=row[f"{prefix}sid"],
+        enterprise_id=row["enterprise_id"],
+        enterprise_sid=row["enterprise__sid"],
+        version=f"{row[f'{prefix}flow_version']}.{int(stamp.timestamp() * 1_000_000)}",
+        live=live,
+    )
+
+
+_REF_FIELDS = ("id", "sid", "flow_version", "date_updated", "status")
+
+
+def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
+    """The system answering the live main number ``digits`` — one query.
+
+    Raises 491 when no live number has these digits (or it belongs to another enterprise than
+    ``enterprise_id``, when given), 490 when the number has no AA system.
+    """
+    numbers = PhoneNumber.objects.live().filter(number=digits)
+    if enterprise_id is not None:
+        numbers = numbers.filter(enterprise_id=enterprise_id)
+    row = (
+        numbers.values(
+            "enterprise_id",
+            "enterprise__sid",
+            "enterprise__status",
+            *(f"auto_attendant__{name}" for name in _REF_FIELDS),
+        )
+        .order_by()
+        .first()
+        if digits
+        else None
+    )
+    if row is None:
+        raise Errors.NUMBER_NOT_FOUND({"phoneNumber": digits})
+    if row["auto_attendant__id"] is None:
+        raise Errors.SYSTEM_NOT_FOUND({"phoneNumber": digits})
+    return _ref(row, "auto_attendant__")
+
+
+def lookup_system(sid: str) -> FlowRef | None:
+    """The system with this sid (a continuation names it in its signed state) — one query."""
+    row = (
+        AutoAttendantSystem.objects.filter(sid=sid)
+        .values("enterprise_id", "enterprise__sid", "enterprise__status", *_REF_FIELDS)
+        .order_by()
+        .first()
+    )
+    return None if row is None else _ref(row)
+
+
+def _cache_key(ref: FlowRef, base_url: str) -> str:
+    base = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    return f"aa:flow:{ref.system_sid}:{ref.version}:{base}"
+
+
+def get_snapshot(ref: FlowRef, base_url: str = "") -> System:
+    """The compiled flow of ``ref``'s system: cached, else built (four queries) and cached."""
+    key = _cache_key(ref, base_url)
+    system = cache.get(key)
+    if system is None:
+        system = build_snapshot(ref.system_id, base_url=base_url)
+        timeout = getattr(settings, "CALLFLOW_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        cache.set(key, system, timeout)
+    return system
+
+
+def load_flow(
+    digits: str, base_url: str = "", *, enterprise_id: int | None = None
+) -> tuple[System, FlowRef]:
+    """The flow answering number ``digits`` (491/490 as :func:`lookup_number`)."""
+    ref = lookup_number(digits, enterprise_id=enterprise_id)
+    return get_snapshot(ref, base_url), ref
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def _action(action_type: str | None, action_data: str | None) -> Action | None:
+    """An empty action type means "not set" (the engine's defaults apply)."""
+    if not action_type:
+        return None
+    return Action(action_type, action_data or None)
+
+
+def _announcement_sid(value: str | None) -> str | None:
+    return value if value and value.startswith(ANNOUNCEMENT) else None
+
+
+def build_snapshot(system: int | str, *, base_url: str = "") -> System:
+    """Read system ``system`` (pk or sid) into the engine's model — four queries, whatever the
+    number of menus, keys, schedule entries and extensions (three when no announcement is used).
+
+    ``base_url`` (scheme and host, no trailing slash) makes announcement file URLs absolute, as
+    ``<Play>`` needs. Extensions are the system's live directory numbers. Announcements are the
+    enterprise's that the flow refers to (menu announcements and ringback tones, action data).
+    A schedule entry with a malformed time is logged and left out rather than failing calls.
+    Raises ``AutoAttendantSystem.DoesNotExist`` for an unknown system.
+    """
+    lookup = {"pk": system} if isinstance(system, int) else {"sid": system}
+    rows = list(
+        AutoAttendantSystem.objects.filter(**lookup)
+        .values(
+            "id",
+            "sid",
+            "name",
+            "timezone_id",
+            "enterprise_id",
+            "enterprise__sid",
+            "default_menu__sid",
+            "timeout_seconds",
+            "timeout_max",
+            "timeout_action_type",
+            "timeout_action_data",
+            "invalid_input_max",
+            "invalid_input_action_type",
+            "invalid_input_action_data",
+            "invalid_extension_max",
+            "invalid_extension_action_type",
+            "invalid_extension_action_data",
+            "extensions__number",
+            "extensions__extension",
+            "extensions__extension_spoken_name",
+            "extensions__date_deleted",
+        )
+        .order_by("extensions__date_created", "extensions__id")
+    )
+    if not rows:
+        raise AutoAttendantSystem.DoesNotExist(f"no AA system {system!r}")
+    head = rows[0]
+    extensions = tuple(
+        Extension(
+            number=row["extensions__number"],
+            extension=row["extensions__extension"] or None,
+            spoken_name=row["extensions__extension_spoken_name"] or None,
+        )
+        for row in rows
+        if row["extensions__number"] and row["extensions__date_deleted"] is None
+    )
+    actions = {
+        name: _action(head[f"{name}_action_type"], head[f"{name}_action_data"])
+        for name in ("timeout", "invalid_input", "invalid_extension")
+    }
+
+    menu_rows, announcement_ids, announcement_sids = _menu_rows(head["id"])
+    for action in actions.values():
+        if action and _announcement_sid(action.action_data):
+            announcement_sids.add(action.action_data)
+    announcements, sid_of = _announcements(
+        head["enterprise_id"], announcement_ids, announcement_sids, base_url
+    )
+    menus = {
+        sid: Menu(
+            sid=sid,
+            name=menu["name"],
+            announcement_sid=sid_of.get(menu["announcement_id"]),
+            ringback_sid=sid_of.get(menu["ringback_tone_id"]),
+            timeout_seconds=menu["timeout_seconds"],
+            timeout_max=menu["timeout_max"],
+            timeout_action=_action(menu["timeout_action_type"], menu["timeout_action_data"]),
+            keys=menu["keys"],
+        )
+        for sid, menu in menu_rows.items()
+    }
+    weekly, date_ranges = _schedule(head["id"])
+    return System(
+        sid=head["sid"],
+        enterprise_sid=head["enterprise__sid"],
+        name=head["name"],
+        timezone_id=head["timezone_id"] or "UTC",
+        default_menu_sid=head["default_menu__sid"],
+        timeout_seconds=head["timeout_seconds"],
+        timeout_max=head["timeout_max"],
+        timeout_action=actions["timeout"],
+        invalid_input_max=head["invalid_input_max"],
+        invalid_input_action=actions["invalid_input"],
+        invalid_extension_max=head["invalid_extension_max"],
+        invalid_extension_action=actions["invalid_extension"],
+        menus=menus,
+        announcements=announcements,
+        extensions=extensions,
+        weekly=weekly,
+        date_ranges=date_ranges,
+    )
+
+
+def _menu_rows(system_id: int) -> tuple[dict[str, dict[str, Any]], set[int], set[str]]:
+    """The system's menus with their keys (one query: a LEFT JOIN, a row per key), plus the
+    announcements they refer to (ids of announcements and ringback tones, sids in action data)."""
+    menus: dict[str, dict[str, Any]] = {}
+    ids: set[int] = set()
+    sids: set[str] = set()
+    rows = (
+        MenuRow.objects.filter(auto_attendant_id=system_id)
+        .values(
+            "sid",
+            "name",
+            "announcement_id",
+            "ringback_tone_id",
+            "timeout_seconds",
+            "timeout_max",
+            "timeout_action_type",
+            "timeout_action_data",
+            "keys__key",
+            "keys__action_type",
+            "keys__action_data",
+        )
+        .order_by("date_created", "sid", "keys__key")
+    )
+    for row in rows:
+        menu = menus.get(row["sid"])
+        if menu is None:
+            menu = menus[row["sid"]] = {**row, "keys": {}}
+            ids.update(pk for pk in (row["announcement_id"], row["ringback_tone_id"]) if pk)
+            if _announcement_sid(row["timeout_action_data"]):
+                sids.add(row["timeout_action_data"])
+        if row["keys__key"]:
+            menu["keys"][row["keys__key"]] = Action(
+                row["keys__action_type"], row["keys__action_data"] or None
+            )
+            if _announcement_sid(row["keys__action_data"]):
+                sids.add(row["keys__action_data"])
+    return menus, ids, sids
+
+
+def _announcements(
+    enterprise_id: int, ids: set[int], sids: set[str], base_url: str
+) -> tuple[dict[str, Announcement], dict[int, str]]:
+    """The enterprise's announcements with these ids or sids (one query; none if none named)."""
+    if not ids and not sids:
+        return {}, {}
+    rows = (
+        AnnouncementRow.objects.filter(enterprise_id=enterprise_id)
+        .filter(Q(pk__in=ids) | Q(sid__in=sids))
+        .only("id", "sid", "type", "body", "language", "voice", "file")
+        .order_by()
+    )
+    announcements: dict[str, Announcement] = {}
+    sid_of: dict[int, str] = {}
+    for row in rows:
+        uri = row.file_uri
+        announcements[row.sid] = Announcement(
+            sid=row.sid,
+            type=row.type,
+            body=row.body,
+            language=row.language,
+            voice=row.voice,
+            file_url=f"{base_url}{uri}" if uri else None,
+        )
+        sid_of[row.pk] = row.sid
+    return announcements, sid_of
+
+
+def _schedule(system_id: int) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeBlock, ...]]:
+    """The schedule blocks with their entries (one query: a LEFT JOIN, a row per entry)."""
+    blocks: dict[int, dict[str, Any]] = {}
+    rows = (
+        ScheduleBlock.objects.filter(auto_attendant_id=system_id)
+        .values(
+            "id",
+            "schedule_type",
+            "menu__sid",
+            "start_date",
+            "end_date",
+            "entries__id",
+            "entries__day",
+            "entries__start_time",
+            "entries__end_time",
+        )
+        .order_by("schedule_type", "position", "id", "entries__position", "entries__id")
+    )
+    for row in rows:
+        block = blocks.setdefault(row["id"], {**row, "entries": [], "had_entries": False})
+        if row["entries__id"] is None:
+            continue
+        block["had_entries"] = True
+        entry = _entry(row, weekly=row["schedule_type"] == ScheduleType.WEEKLY)
+        if entry is not None:
+            block["entries"].append(entry)
+    weekly: list[WeeklyBlock] = []
+    date_ranges: list[DateRangeBlock] = []
+    for block in blocks.values():
+        if block["had_entries"] and not block["entries"]:
+            continue  # every entry malformed: better no block than a whole-day one
+        if block["schedule_type"] == ScheduleType.WEEKLY:
+            weekly.append(WeeklyBlock(block["menu__sid"], tuple(block["entries"])))
+        elif block["start_date"] and block["end_date"]:
+            date_ranges.append(
+                DateRangeBlock(
+                    block["start_date"],
+                    block["end_date"],
+                    block["menu__sid"],
+                    tuple(block["entries"]),
+                )
+            )
+    return tuple(weekly), tuple(date_ranges)
+
+
+def _entry(row: dict[str, Any], *, weekly: bool) -> TimeEntry | None:
+    try:
+        if weekly and row["entries__day"] is None:
+            raise ValueError("a weekly entry needs a day")
+        return TimeEntry(
+            row["entries__start_time"],
+            row["entries__end_time"],
+            row["entries__day"] if weekly else None,
+        )
+    except ValueError as exc:
+        logger.warning("Schedule entry %s left out of the call flow: %s", row["entries__id"], exc)
+        return None
