@@ -198,6 +198,10 @@ ANNOUNCEMENT_LANGUAGES = env_list(
 # Dial-by-name: the smallest rapidfuzz WRatio score that counts as a match.
 DIAL_BY_NAME_MIN_SCORE = env_int("DIAL_BY_NAME_MIN_SCORE", 80)
 
+# Serve /autoattendant/internal/baseline (a constant RCML document, no database): the bare
+# Django view the call-flow benchmark compares with. Off in production.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["autoattendant.api.authentication.BasicAuthentication"],

@@ -282,7 +282,7 @@ class WeeklyRowForm(forms.Form):
     """One weekly time range: a menu answers on a day from start to end."""
 
     menu = forms.ChoiceField(label="Menu")
-    day = forms.TypedChoiceField(label="Day", choices=DAYS, coerce=int)
+    day = forms.TypedChoiceField(label="Day", choices=DAYS, coerce=int, initial=1)
     start_time = forms.CharField(label="From", max_length=5, widget=forms.TextInput(HHMM_ATTRS))
     end_time = forms.CharField(label="To", max_length=5, widget=forms.TextInput(HHMM_ATTRS))
 

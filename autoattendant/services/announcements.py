@@ -18,6 +18,7 @@ from ..audio import InvalidWav, inspect_wav
 from ..choices import AnnouncementType, Voice
 from ..errors import Errors
 from ..models import Announcement, AutoAttendantSystem, Enterprise, Menu, MenuKey, User
+from ..models.announcement import announcement_upload_to
 from .flow import touch_systems
 
 # Fields a create or update may set (model names); anything else is ignored.
@@ -177,9 +178,8 @@ def file_name_for(announcement: Announcement) -> str:
     a cached copy of an old recording is never served for a new one."""
     storage = announcement.file.storage
     stamp = int(time.time() * 1000)
-    while storage.exists(Announcement.file.field.generate_filename(
-        announcement, f"{announcement.sid}_{stamp}.wav"
-    )):  # fmt: skip
+    # Two uploads within a millisecond: the storage would otherwise rename the second one.
+    while storage.exists(announcement_upload_to(announcement, f"{announcement.sid}_{stamp}.wav")):
         stamp += 1
     return f"{announcement.sid}_{stamp}.wav"
 

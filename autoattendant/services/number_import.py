@@ -14,16 +14,19 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from ..errors import AppError
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
+from ..sids import new_phone_number_sid
 from .numbers import normalise_extension_code, normalise_number
 
 __all__ = [
     "COLUMNS",
+    "NewNumber",
     "NumberImportResult",
     "NumberRow",
     "Problem",
@@ -177,10 +180,23 @@ def _live_numbers_among(digits: Sequence[str]) -> set[str]:
     return taken
 
 
+@dataclass(slots=True)
+class NewNumber:
+    """A checked row, normalised and ready to insert."""
+
+    enterprise_id: int
+    number: str
+    is_extension: bool
+    extension: str
+    spoken_name: str
+    system_id: int | None
+    created_by_id: int | None
+
+
 def check_numbers(
     enterprise: Enterprise, rows: Sequence[NumberRow], progress: Progress | None = None
-) -> tuple[list[PhoneNumber], list[Problem]]:
-    """Every row checked against the others and the database; the unsaved numbers and the
+) -> tuple[list[NewNumber], list[Problem]]:
+    """Every row checked against the others and the database; the numbers to insert and the
     problems found. Queries: one for the enterprise's extension codes, one per 10 000 numbers."""
     problems: list[Problem] = []
     candidates: list[tuple[NumberRow, str, str, str]] = []
@@ -232,7 +248,7 @@ def check_numbers(
         .values_list("extension", flat=True)
     )
     live = _live_numbers_among([digits for _row, digits, _code, _name in candidates])
-    numbers: list[PhoneNumber] = []
+    numbers: list[NewNumber] = []
     for row, digits, code, name in candidates:
         if digits in live:
             problems.append(Problem(row.line, f"number {digits} already exists"))
@@ -240,30 +256,79 @@ def check_numbers(
             problems.append(Problem(row.line, f"extension {code} already exists in the enterprise"))
         else:
             numbers.append(
-                PhoneNumber(
-                    enterprise=enterprise,
+                NewNumber(
+                    enterprise_id=enterprise.pk,
                     number=digits,
                     is_extension=row.is_extension,
                     extension=code,
-                    extension_spoken_name=name,
-                    auto_attendant=row.system,
-                    created_by=row.created_by,
+                    spoken_name=name,
+                    system_id=row.system.pk if row.system is not None else None,
+                    created_by_id=row.created_by.pk if row.created_by is not None else None,
                 )
             )
     problems.sort(key=lambda p: p.line)
     return numbers, problems
 
 
-def write_numbers(numbers: Sequence[PhoneNumber], progress: Progress | None = None) -> None:
-    """Insert checked numbers (call inside the importing transaction). A number or extension
-    taken by a concurrent writer since the check is a database error, answered as a problem by
-    the caller (the transaction is rolled back)."""
+def _columns(number: NewNumber, now) -> dict[str, Any]:
+    """A new row's value for every column of the table (by attribute name)."""
+    return {
+        "sid": new_phone_number_sid(),
+        "enterprise_id": number.enterprise_id,
+        "number": number.number,
+        "is_extension": number.is_extension,
+        "extension": number.extension,
+        "extension_spoken_name": number.spoken_name,
+        "auto_attendant_id": number.system_id,
+        "created_by_id": number.created_by_id,
+        "date_created": now,
+        "date_updated": now,
+        "date_deleted": None,
+    }
+
+
+def _copy_fields() -> list | None:
+    """The table's columns for PostgreSQL's COPY, or None should the model have a column this
+    module does not fill (then the ORM's bulk insert, which knows every default, is used)."""
+    fields = [f for f in PhoneNumber._meta.concrete_fields if not f.primary_key]
+    sample = _columns(NewNumber(0, "", False, "", "", None, None), None)
+    return fields if {f.attname for f in fields} <= set(sample) else None
+
+
+def write_numbers(numbers: Sequence[NewNumber], progress: Progress | None = None) -> None:
+    """Insert checked numbers (call inside the importing transaction). On PostgreSQL through
+    ``COPY`` (about ten times faster than INSERTs for 100 000 rows), elsewhere ``bulk_create``.
+    A number or extension taken by a concurrent writer since the check is an IntegrityError,
+    answered as a problem by the caller (the transaction is rolled back)."""
+    now = timezone.now()
+    fields = _copy_fields() if connection.vendor == "postgresql" else None
     done = 0
     for chunk in _chunks(numbers, WRITE_CHUNK):
-        PhoneNumber.objects.bulk_create(chunk, batch_size=1_000)
+        if fields is None:
+            PhoneNumber.objects.bulk_create(
+                [PhoneNumber(**_columns(n, now)) for n in chunk], batch_size=1_000
+            )
+        else:
+            _copy(chunk, fields, now)
         done += len(chunk)
         if progress and len(numbers) > WRITE_CHUNK:
             progress("written", done, len(numbers))
+
+
+def _copy(chunk: Sequence[NewNumber], fields: list, now) -> None:
+    import psycopg  # only ever reached on PostgreSQL
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    statement = f"COPY {quote(PhoneNumber._meta.db_table)} ({columns}) FROM STDIN"
+    connection.ensure_connection()
+    try:
+        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for number in chunk:
+                values = _columns(number, now)
+                copy.write_row([values[f.attname] for f in fields])
+    except psycopg.IntegrityError as exc:  # the driver's: say it in Django's words
+        raise IntegrityError(str(exc)) from exc
 
 
 def do_import_numbers(

@@ -69,6 +69,7 @@ __all__ = [
 FORMAT = "autoattendant-enterprise"
 VERSION = 1
 SECTIONS = ("users", "numbers", "announcements", "systems", "menus", "schedules")
+ACTIONS = ("timeout", "invalidInput", "invalidExtension")
 _STAMP = "%Y-%m-%dT%H:%M:%S+0000"
 
 
@@ -349,6 +350,8 @@ class EnterpriseImportResult:
     enterprise: Enterprise | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Records not checked because they refer to a record with a problem.
+    skipped: int = 0
     dry_run: bool = False
 
     @property
@@ -409,6 +412,10 @@ class _Importer:
         self.progress = progress
         self.problems: list[Problem] = []
         self.new: dict[str, Any] = {}  # old sid → the record created for it
+        # Sids (and numbers) of the file's records that could not be created: records referring
+        # to them are skipped, not reported — their problem is the one already reported.
+        self.failed: set[str] = set()
+        self.skipped = 0
         self.creators: dict[str, User] = {}  # lower-case email → user
         self.stored_files: list[str] = []
         self.counts = dict.fromkeys(SECTIONS, 0)
@@ -434,6 +441,25 @@ class _Importer:
         except AppError as exc:
             self._problem(item, where, _describe(exc))
         return None
+
+    def _create(self, section: str, i: int, item: dict, work: Callable[[], Any]) -> Any:
+        record = self._guard(item, f"{section}[{i}]", work)
+        if record is None:
+            self.failed.add(str(item.get("sid")))
+        else:
+            self.new[item.get("sid")] = record
+            self.counts[section] += 1
+        return record
+
+    def _blocked(self, *references: Any) -> bool:
+        """Does the record refer to one of the file's records that failed? Then skip it."""
+        for ref in references:
+            if isinstance(ref, dict):
+                ref = ref.get("actionData")
+            if isinstance(ref, str) and ref in self.failed:
+                self.skipped += 1
+                return True
+        return False
 
     def _tick(self, n: int = 1) -> None:
         self.done += n
@@ -512,11 +538,9 @@ class _Importer:
             return user
 
         for i, item in enumerate(users):
-            user = self._guard(item, f"users[{i}]", lambda item=item: create(item))
+            user = self._create("users", i, item, lambda item=item: create(item))
             if user is not None:
-                self.new[item.get("sid")] = user
                 self.creators[user.email.lower()] = user
-                self.counts["users"] += 1
         # Records created by the operator's staff keep pointing at them where they exist here.
         wanted = {
             x["accountEmail"].lower()
@@ -553,10 +577,7 @@ class _Importer:
             return announcement
 
         for i, item in enumerate(self.doc["announcements"]):
-            announcement = self._guard(item, f"announcements[{i}]", lambda item=item: create(item))
-            if announcement is not None:
-                self.new[item.get("sid")] = announcement
-                self.counts["announcements"] += 1
+            self._create("announcements", i, item, lambda item=item: create(item))
             self._tick()
 
     def _store_audio(self, announcement: Announcement, audio: Any) -> None:
@@ -599,17 +620,19 @@ class _Importer:
             )
 
         for i, item in enumerate(self.doc["systems"]):
-            system = self._guard(item, f"systems[{i}]", lambda item=item: create(item))
-            if system is not None:
-                self.new[item.get("sid")] = system
-                self.counts["systems"] += 1
+            self._create("systems", i, item, lambda item=item: create(item))
             self._tick()
 
     def _numbers(self) -> None:
         rows: list[NumberRow] = []
         labels: dict[int, str] = {}  # line → "numbers[i]"
+        items: dict[int, dict] = {}  # line → item
         for i, item in enumerate(self.doc["numbers"]):
             labels[getattr(item, "line", 0)] = f"numbers[{i}]"
+            items[getattr(item, "line", 0)] = item
+            if self._blocked(item.get("autoAttendantSid")):
+                self.failed.add(str(item.get("number")))
+                continue
             try:
                 number = item.get("number")
                 if not isinstance(number, str | int) or isinstance(number, bool):
@@ -631,10 +654,12 @@ class _Importer:
                 )
             except _Bad as exc:
                 self._problem(item, f"numbers[{i}]", str(exc))
+                self.failed.add(str(item.get("number")))
         numbers, problems = check_numbers(self.enterprise, rows)
         for problem in problems:
             label = labels.get(problem.line, "numbers")
             self.problems.append(Problem(problem.line, f"{label}: {problem.reason}"))
+            self.failed.add(str(items.get(problem.line, {}).get("number")))
         write_numbers(numbers)
         self.counts["numbers"] = len(numbers)
         self._tick(len(self.doc["numbers"]))
@@ -655,10 +680,11 @@ class _Importer:
 
         menus = self.doc["menus"]
         for i, item in enumerate(menus):
-            menu = self._guard(item, f"menus[{i}]", lambda item=item: create(item))
-            if menu is not None:
-                self.new[item.get("sid")] = menu
-                self.counts["menus"] += 1
+            refs = ("autoAttendantSid", "announcementSid", "ringbackToneSid")
+            if self._blocked(*(item.get(k) for k in refs)):
+                self.failed.add(str(item.get("sid")))
+                continue
+            self._create("menus", i, item, lambda item=item: create(item))
         # Keys and timeout actions once every menu exists: a key may go to a later menu.
         for i, item in enumerate(menus):
             menu = self.new.get(item.get("sid"))
@@ -667,6 +693,9 @@ class _Importer:
             keys = item.get("keys") or []
             if not isinstance(keys, list):
                 self._problem(item, f"menus[{i}].keys", "expected a list")
+                continue
+            actions = [k.get("menuAction") for k in keys if isinstance(k, dict)]
+            if self._blocked(*actions, item.get("timeoutAction")):
                 continue
             changes = {
                 "keys": [
@@ -694,6 +723,9 @@ class _Importer:
             if not isinstance(extensions, list) or not all(isinstance(x, str) for x in extensions):
                 self._problem(item, f"systems[{i}].extensions", "expected a list of numbers")
                 continue
+            references = ("defaultMenuSid", *(f"{a}Action" for a in ACTIONS))
+            if self._blocked(*(item.get(k) for k in references), *extensions):
+                continue
             changes = {
                 "default_menu_sid": self._mapped(item.get("defaultMenuSid")),
                 "timeout_action": self._action(item.get("timeoutAction")),
@@ -714,8 +746,10 @@ class _Importer:
         for i, item in enumerate(self.doc["schedules"]):
             key = (str(item.get("autoAttendantSid")), str(item.get("scheduleType")))
             groups.setdefault(key, []).append((i, item))
-        for (_system_sid, schedule_type), items in groups.items():
+        for (system_sid, schedule_type), items in groups.items():
             first_i, first = items[0]
+            if self._blocked(system_sid, *(item.get("menuSid") for _i, item in items)):
+                continue
 
             def replace(items=items, schedule_type=schedule_type, first=first) -> None:
                 system = self._system(first)
@@ -782,6 +816,7 @@ def do_import_enterprise(
         raise
     result.problems = sorted(importer.problems, key=lambda p: p.line)
     result.counts = importer.counts
+    result.skipped = importer.skipped
     if not result.problems and not dry_run:
         result.enterprise = importer.enterprise
     return result

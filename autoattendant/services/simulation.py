@@ -145,10 +145,10 @@ class CallInput:
     @property
     def label(self) -> str:
         if self.dial_status is not None:
-            return f"dial ended {self.dial_status}"
+            return f"transfer ended {self.dial_status or '(no status)'}"
         if self.speech is not None:
-            return f"says {self.speech!r}"
-        return f"presses {self.digits}" if self.digits else "(silence)"
+            return f"caller says {self.speech!r}"
+        return f"caller presses {self.digits}" if self.digits else "caller is silent"
 
 
 def parse_inputs(text: str | None) -> list[CallInput]:

@@ -283,7 +283,9 @@ def test_urls_honour_the_public_base_url(world, settings):
     settings.PUBLIC_BASE_URL = "https://aa.example.com"
     call = Platform()
     doc = call.start()
-    assert doc.gather.get("action").startswith("https://aa.example.com/autoattendant/internal/rcml?")
+    assert doc.gather.get("action").startswith(
+        "https://aa.example.com/autoattendant/internal/rcml?"
+    )
     assert doc.redirect_url.startswith("https://aa.example.com/")
     doc = call.press(doc, "1")
     assert doc.plays == [RING_URL.replace("http://testserver", "https://aa.example.com")]
@@ -300,3 +302,8 @@ def test_dial_by_name_threshold_comes_from_settings(world, settings):
     doc = call.say(call.press(call.start(), "3"), "Maria Garcia")
     assert doc.dialled is None
     assert doc.gather.get("input") == "speech"  # asked again
+
+
+def test_the_platform_needs_no_csrf_token(world):
+    call = Platform(Client(enforce_csrf_checks=True))
+    assert call.press(call.start(), "9").tags == ["Hangup"]

@@ -146,3 +146,13 @@ def test_the_platform_endpoint_uses_no_session_or_user(world):
     assert "django_session" not in tables and "autoattendant_user" not in tables
     assert Menu.objects.count() == 2 and MenuKey.objects.count() == 7
     assert ENTRY == "/autoattendant/internal/rcml"
+
+
+def test_a_snapshot_survives_a_shared_cache(world):
+    """Redis stores pickles: a compiled flow must come back equal, derived fields included."""
+    import pickle
+
+    system = build_snapshot(world.system.pk, base_url="https://aa.test")
+    again = pickle.loads(pickle.dumps(system))  # noqa: S301  (our own bytes)
+    assert again == system
+    assert again.weekly[0].entries[0].end_minute == 24 * 60

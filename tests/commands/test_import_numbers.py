@@ -136,7 +136,7 @@ def test_an_unknown_enterprise_or_file_is_an_error(tmp_path, enterprise_a):
 
 def test_one_bad_row_among_10000_imports_nothing_and_names_it(tmp_path, enterprise_a):
     rows = [f"1555{i:07d},{'true' if i % 10 == 0 else 'false'},"
-            f"{i if i % 10 == 0 else ''},{'Person %d' % i if i % 10 == 0 else ''}"
+            f"{i if i % 10 == 0 else ''},{f'Person {i}' if i % 10 == 0 else ''}"
             for i in range(10_000)]  # fmt: skip
     rows[7_776] = "1555-CALL-NOW,false,,"  # spreadsheet line 7 778
     path = write_csv(tmp_path, HEADER + "\n".join(rows) + "\n")

@@ -43,7 +43,8 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     """As the spec shows it: unset numbers and an empty description are left out, unset
     actions are ``{}``; ``aaNumbers`` and ``extensions`` list full numbers.
 
-    Expects the list querysets' prefetches ``live_main_numbers`` / ``live_extensions``.
+    Lists prefetch ``live_main_numbers`` / ``live_extensions``; without them each list costs a
+    query.
     """
 
     resource_path = "system"
@@ -67,10 +68,16 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     defaultMenuSid = serializers.SerializerMethodField()
 
     def get_aaNumbers(self, system) -> list[str]:
-        return [n.number for n in system.live_main_numbers]
+        rows = getattr(system, "live_main_numbers", None)
+        if rows is None:  # not fetched with the list's prefetch: one query
+            rows = system.main_numbers.live().order_by("number")
+        return [n.number for n in rows]
 
     def get_extensions(self, system) -> list[str]:
-        return [n.number for n in system.live_extensions]
+        rows = getattr(system, "live_extensions", None)
+        if rows is None:
+            rows = system.extensions.live().order_by("number")
+        return [n.number for n in rows]
 
     def get_defaultMenuSid(self, system) -> str | None:
         return system.default_menu.sid if system.default_menu_id else None

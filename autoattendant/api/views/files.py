@@ -33,8 +33,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
     """Stops a multipart upload as soon as a file grows past the limit, before the rest of it
     is read off the wire (into memory or a temporary file)."""
 
-    def __init__(self, limit: int, request=None):
-        super().__init__(request)
+    def __init__(self, limit: int):
+        super().__init__()
         self.limit = limit
 
     def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
@@ -77,7 +77,7 @@ class AnnouncementFileView(APIView):
             declared = 0
         if declared > limit + MULTIPART_OVERHEAD:
             raise Errors.TOO_LARGE({"sid": sid, "maxBytes": limit})
-        request.upload_handlers.insert(0, SizeLimitUploadHandler(limit, request._request))
+        request.upload_handlers.insert(0, SizeLimitUploadHandler(limit))
         upload = request.FILES.get("file")
         # Error bodies echo what was sent: an uploaded file has no JSON form.
         for name in list(request.FILES):

@@ -166,17 +166,18 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
 
     weekly_initial.sort(key=lambda r: (r["day"] or 0, r["start_time"]))
     posted = request.POST.get("schedule_type") if request.method == "POST" else None
-    weekly = WeeklyFormSet(
-        request.POST if posted == ScheduleType.WEEKLY else None,
-        prefix="weekly",
-        initial=weekly_initial,
-        form_kwargs={"menus": options},
+    # A posted formset is read as sent (no ``initial``): its rows are whatever the page held.
+    weekly = (
+        WeeklyFormSet(request.POST, prefix="weekly", form_kwargs={"menus": options})
+        if posted == ScheduleType.WEEKLY
+        else WeeklyFormSet(prefix="weekly", initial=weekly_initial, form_kwargs={"menus": options})
     )
-    special = SpecialDayFormSet(
-        request.POST if posted == ScheduleType.DATE_RANGE else None,
-        prefix="special",
-        initial=special_initial,
-        form_kwargs={"menus": options},
+    special = (
+        SpecialDayFormSet(request.POST, prefix="special", form_kwargs={"menus": options})
+        if posted == ScheduleType.DATE_RANGE
+        else SpecialDayFormSet(
+            prefix="special", initial=special_initial, form_kwargs={"menus": options}
+        )
     )
     errors = {"weekly": None, "special": None}
     if posted in (ScheduleType.WEEKLY, ScheduleType.DATE_RANGE):

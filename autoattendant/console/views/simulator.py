@@ -8,6 +8,7 @@ every key press, so what you see is exactly what a caller pressing those keys wo
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ...errors import AppError
-from ...models import PhoneNumber
+from ...models import Announcement, Menu, PhoneNumber
 from ...services.simulation import parse_inputs, simulate_call
 from ..forms import SimulatorForm
 from .base import console_view, explain
@@ -46,6 +47,35 @@ def transcript_line(event: tuple) -> dict | None:
     if kind == "hangup":
         return {"kind": "hangup", "text": "Hangs up"}
     return None
+
+
+def transcript(events: tuple, names: dict[str, str]) -> list[dict]:
+    """The events in words, a prompt's "waits for keys" after what it says (the platform plays
+    the nested Say/Play while it listens)."""
+    lines: list[dict] = []
+    waiting: dict | None = None
+    for event in events:
+        line = transcript_line(event)
+        if line is None:
+            continue
+        if waiting is not None and line["kind"] not in ("say", "play"):
+            lines.append(waiting)
+            waiting = None
+        if line["kind"] == "gather":
+            waiting = line
+        else:
+            lines.append(line)
+    if waiting is not None:
+        lines.append(waiting)
+    return lines
+
+
+_SID = re.compile(r"\b(?:MN|AN)[0-9a-f]{32}\b")
+
+
+def readable(note: str, names: dict[str, str]) -> str:
+    """An engine note with the sids it names replaced by the names people gave them."""
+    return _SID.sub(lambda m: f"“{names[m[0]]}”" if m[0] in names else m[0], note)
 
 
 def _append(inputs: str, token: str) -> str:
@@ -108,10 +138,15 @@ def simulator(request: HttpRequest) -> HttpResponse:
             else explain(exc)
         )
         return render(request, "console/simulator.html", context)
+    names = dict(Menu.objects.filter(enterprise=request.enterprise).values_list("sid", "name"))
+    names.update(
+        Announcement.objects.filter(enterprise=request.enterprise).values_list("sid", "name")
+    )
     steps = [
         {
             "step": step,
-            "lines": [line for line in map(transcript_line, step.events) if line],
+            "lines": transcript(step.events, names),
+            "notes": [readable(note, names) for note in step.notes[0 if step.input else 1 :]],
         }
         for step in simulation.steps
     ]

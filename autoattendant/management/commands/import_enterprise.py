@@ -25,13 +25,18 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from None
         document, problems = load_document(text)
+        skipped = 0
         if document is not None:
             result = do_import_enterprise(
                 document, dry_run=dry_run, progress=ProgressPrinter(self.stderr)
             )
-            problems = result.problems
+            problems, skipped = result.problems, result.skipped
         for problem in problems:
             self.stderr.write(f"{file}: {problem}")
+        if skipped:
+            self.stderr.write(
+                f"{skipped} record(s) referring to a record with a problem were not checked."
+            )
         if problems:
             raise CommandError(f"{len(problems)} problem(s); nothing was imported.")
         counts = ", ".join(f"{n} {section}" for section, n in result.counts.items())

@@ -4,11 +4,15 @@ answering and why, every prompt, key and outcome."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ...api.filtering import parse_instant
 from ...errors import AppError
 from ...services.simulation import Simulation, parse_inputs, simulate_call
+
+#: Where ``runserver`` listens: the base of Play URLs when no public base URL is configured.
+LOCAL_BASE_URL = "http://localhost:8000"
 
 _INPUT_HELP = (
     "Comma-separated caller inputs: keys (1, *, 101#), '-' or nothing for silence, "
@@ -24,7 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--at", help="The moment of the call (ISO-8601; default now).")
         parser.add_argument("--input", default="", help=_INPUT_HELP)
         parser.add_argument(
-            "--base-url", help="Scheme and host for Play URLs (default PUBLIC_BASE_URL)."
+            "--base-url",
+            help=f"Scheme and host for Play URLs (default PUBLIC_BASE_URL, else {LOCAL_BASE_URL}).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -33,9 +38,10 @@ class Command(BaseCommand):
             inputs = parse_inputs(options["input"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        base_url = options["base_url"] or settings.PUBLIC_BASE_URL or LOCAL_BASE_URL
         try:
             simulation = simulate_call(
-                options["number"], at=at, inputs=inputs, base_url=options["base_url"]
+                options["number"], at=at, inputs=inputs, base_url=base_url.rstrip("/")
             )
         except AppError as exc:
             raise CommandError(f"{exc.error_code} {exc.message}: {options['number']}") from None
@@ -66,7 +72,7 @@ def render(simulation: Simulation) -> str:
         f"enterprise {simulation.enterprise_sid}",
     ]
     for number, step in enumerate(simulation.steps, start=1):
-        caller = "call starts" if step.input is None else f"caller {step.input.label}"
+        caller = "call starts" if step.input is None else step.input.label
         menu = f"{step.menu_name} ({step.menu_sid})" if step.menu_sid else "no menu"
         lines.append("")
         lines.append(f"[{number}] {caller} -> menu {menu}")

@@ -1,0 +1,43 @@
+"""The benchmark's baseline: the fastest answer this stack gives a platform request.
+
+``/autoattendant/internal/baseline`` returns a constant RCML document, the size of a call's first
+answer, without reading the request or the database: the same server, middleware and WSGI path as
+``/internal/rcml``, minus everything the call flow does. ``bench/load.py`` measures the call flow
+side by side with it. It is routed only when ``settings.BENCH_BASELINE`` is on.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
+
+__all__ = ["BASELINE_RCML", "baseline_rcml", "baseline_routes"]
+
+_ACTION = (
+    "http://127.0.0.1/autoattendant/internal/rcml?AutoAttendantSid=AA{0}&amp;Organization=EN{0}"
+    "&amp;MenuSid=MN{0}&amp;PreviousMenuSid=&amp;Mode=menu&amp;PromptSid=&amp;TimeoutCount=0"
+    "&amp;InvalidInputCount=0&amp;InvalidExtensionCount=0&amp;Step=1&amp;Signature={0}{0}"
+).format("0" * 32)
+
+#: A menu prompt as the engine writes it: a Gather with a signed action URL, a Say, a Redirect.
+BASELINE_RCML = (
+    f'<Response><Gather action="{_ACTION}" method="POST" input="dtmf" numDigits="1" timeout="5" '
+    'actionOnEmptyResult="true"><Say voice="woman" language="en">Welcome. For sales press 1, '
+    "for information press 2.</Say></Gather>"
+    f'<Redirect method="POST">{_ACTION}</Redirect></Response>'
+).encode()
+
+
+@csrf_exempt
+def baseline_rcml(request: HttpRequest) -> HttpResponse:
+    """``GET|POST /autoattendant/internal/baseline``: always the same document."""
+    return HttpResponse(BASELINE_RCML, content_type="application/xml")
+
+
+def baseline_routes() -> list:
+    """The baseline's route when ``BENCH_BASELINE`` is on, else none."""
+    if not getattr(settings, "BENCH_BASELINE", False):
+        return []
+    return [re_path(r"^internal/baseline/?$", baseline_rcml, name="internal-baseline")]

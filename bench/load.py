@@ -1,0 +1,425 @@
+"""Load the call flow and the busiest API lists under gunicorn, side by side with a bare view.
+
+    python bench/generate_data.py            # once: the deployment in PostgreSQL
+    python bench/load.py [--levels 1,8,32] [--duration 8] [--rounds 2] [--out results.json]
+
+Starts gunicorn on ``127.0.0.1:--port`` with ``DEBUG=false`` on the generated database
+(``--database-url``) and Redis as the cache (``--redis-url``; that Redis database is flushed
+first), with ``BENCH_BASELINE=1`` so ``/autoattendant/internal/baseline`` exists. Then:
+
+1. **Warm-up**: one entry call to each of the first ``--systems`` main numbers (four at a time),
+   which compiles and caches their flows; the cold latency is reported, and each answer's
+   ``<Gather action>`` URL is kept for the key-press requests.
+2. **Call flow**, at each concurrency level and for each round, three ``wrk`` runs back to back:
+   *baseline* (``POST /internal/baseline``: a constant RCML document, no database),
+   *entry* (``POST /internal/rcml`` with ``To`` = a random main number, ``From``, ``CallSid``),
+   *key press* (``POST`` to a random kept Gather action URL with ``Digits=1``: GO_TO_MENU).
+   Every answer is checked (HTTP 200 and a ``<Gather>``); any other counts as bad.
+3. **Lists**: ``GET /menu/search`` and ``/phonenumber/search`` as the operator (HTTP Basic with
+   the auth token) at ``pageSize`` 10 and 1000, at each ``--list-levels`` concurrency.
+
+Throughput (requests/s) and p50/p99 latency come from ``wrk`` (a C load generator: it takes far
+less CPU than the server, which matters when both share the machine). ``wrk`` is installed with
+apt-get when missing and running as root; otherwise install it (``apt-get install wrk``,
+``brew install wrk``). Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate_data import OPERATOR_EMAIL, OPERATOR_TOKEN, main_number  # noqa: E402
+
+HOST = "127.0.0.1"
+ENTRY_PATH = "/autoattendant/internal/rcml"
+BASELINE_PATH = "/autoattendant/internal/baseline"
+CALL_PARAMS = {
+    "CallSid": "CA0123456789abcdef0123456789abcdef",
+    "AccountSid": "AC0123456789abcdef0123456789abcdef",
+    "From": "+15550009999",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+}
+
+# One script for every run: ``requests`` is a Lua table of {method, path, body}; each request
+# picks one at random. ``expect`` is a string every good answer contains.
+LUA = r"""
+local requests = %(requests)s
+local expect = %(expect)s
+local threads = {}
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+%(headers)s
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  bad = 0
+  math.randomseed(os.time() * 100 + id)
+end
+function request()
+  local r = requests[math.random(#requests)]
+  return wrk.format(r[1], r[2], nil, r[3])
+end
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, expect, 1, true) then bad = bad + 1 end
+end
+function done(summary, latency, requests_)
+  local b = 0
+  for _, t in ipairs(threads) do b = b + t:get("bad") end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "mean_us": %%.1f, '
+    .. '"max_us": %%d, "bad": %%d, "errors": %%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.mean, latency.max, b, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
+
+
+def lua_requests(items: list[tuple[str, str, str]]) -> str:
+    rows = ",\n".join(
+        "{" + ", ".join(lua_string(part) for part in item) + "}" for item in items
+    )
+    return "{\n" + rows + "\n}"
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (apt-get install wrk)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: apt-get install wrk (Debian/Ubuntu) or brew install wrk")
+    return found
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+def start_server(args) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "aa_project.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+        "ALLOWED_HOSTS": f"{HOST},localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "BENCH_BASELINE": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "aa_project.wsgi:application",
+        "--bind",
+        f"{HOST}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status, _ = post(args.port, BASELINE_PATH, {})
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            sys.exit("gunicorn exited; see its output above")
+        time.sleep(0.3)
+    stop_server(server)
+    sys.exit("gunicorn did not answer /internal/baseline within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def post(port: int, path: str, params: dict[str, str]) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            path,
+            urlencode(params),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+# --- the runs -------------------------------------------------------------------------------
+
+
+def warm_up(args) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[float]]:
+    """Entry calls to every main number in rotation: (entry requests, key-press requests, the
+    cold latencies in ms)."""
+
+    def call(index: int) -> tuple[str, str, float]:
+        number = main_number(index)
+        started = time.perf_counter()
+        status, content = post(args.port, ENTRY_PATH, {**CALL_PARAMS, "To": number})
+        elapsed = (time.perf_counter() - started) * 1000
+        gather = ET.fromstring(content).find(".//Gather") if status == 200 else None
+        if gather is None:
+            sys.exit(f"the entry call to {number} got no menu: {status} {content[:300]!r}")
+        action = urlsplit(gather.get("action"))
+        return number, f"{action.path}?{action.query}", elapsed
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(call, range(1, args.systems + 1)))
+    entries = [
+        ("POST", ENTRY_PATH, urlencode({**CALL_PARAMS, "To": number})) for number, _, _ in answers
+    ]
+    presses = [
+        ("POST", url, urlencode({**CALL_PARAMS, "To": number, "Digits": "1"}))
+        for number, url, _ in answers
+    ]
+    return entries, presses, [ms for _, _, ms in answers]
+
+
+def run_wrk(wrk: str, args, workdir: Path, name: str, requests, expect: str, headers: str = ""):
+    script = workdir / f"{name}.lua"
+    script.write_text(
+        LUA
+        % {
+            "requests": lua_requests(requests),
+            "expect": lua_string(expect),
+            "headers": headers,
+        }
+    )
+    level = args.current_level
+    command = [
+        wrk,
+        f"-t{min(level, args.wrk_threads)}",
+        f"-c{level}",
+        f"-d{args.current_duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"http://{HOST}:{args.port}",
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    seconds = result["duration_us"] / 1e6
+    result.update(
+        name=name,
+        concurrency=level,
+        rps=result["requests"] / seconds,
+        p50_ms=result["p50_us"] / 1000,
+        p99_ms=result["p99_us"] / 1000,
+    )
+    print(
+        f"  {name:<28} c={level:<3} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f} ms"
+        f"  p99 {result['p99_ms']:7.2f} ms  bad {result['bad']}  errors {result['errors']}",
+        flush=True,
+    )
+    return result
+
+
+def operator_credentials(database_url: str) -> str:
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute(
+            "SELECT account_sid FROM autoattendant_user WHERE email = %s", (OPERATOR_EMAIL,)
+        ).fetchone()
+    if row is None:
+        sys.exit("no operator in that database: run bench/generate_data.py first")
+    return base64.b64encode(f"{row[0]}:{OPERATOR_TOKEN}".encode()).decode()
+
+
+def machine(database_url: str) -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    import django
+
+    with psycopg.connect(database_url) as connection:
+        server_version = connection.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": server_version,
+    }
+
+
+def summarise(results: list[dict]) -> dict:
+    """Per (name, concurrency): the mean over rounds of req/s, p50 and p99."""
+    grouped: dict[tuple[str, int], list[dict]] = {}
+    for result in results:
+        grouped.setdefault((result["name"], result["concurrency"]), []).append(result)
+    return {
+        f"{name}@{level}": {
+            "rps": statistics.mean(r["rps"] for r in runs),
+            "p50_ms": statistics.mean(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.mean(r["p99_ms"] for r in runs),
+            "bad": sum(r["bad"] + r["errors"] for r in runs),
+        }
+        for (name, level), runs in grouped.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aa_bench_perf"
+        ),
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per call-flow run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--list-levels", default="1,8")
+    parser.add_argument("--list-duration", type=int, default=5)
+    parser.add_argument("--systems", type=int, default=1000, help="main numbers in rotation")
+    parser.add_argument("--out", help="write every figure here as JSON")
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    info = machine(args.database_url)
+    config = f"{args.workers} {args.worker_class} workers x {args.threads} threads"
+    print(f"{info['cpus']} CPUs ({info['cpu']}); gunicorn {config}; wrk {args.wrk_threads} threads")
+    authorization = operator_credentials(args.database_url)
+    server = start_server(args)
+    results: list[dict] = []
+    lists: list[dict] = []
+    try:
+        started = time.perf_counter()
+        entries, presses, cold = warm_up(args)
+        cold.sort()
+        print(
+            f"warm-up: {len(cold)} first calls (cold cache, 4 at a time) in "
+            f"{time.perf_counter() - started:.1f} s; p50 {statistics.median(cold):.2f} ms, "
+            f"p99 {cold[int(len(cold) * 0.99) - 1]:.2f} ms"
+        )
+        baseline = [("POST", BASELINE_PATH, urlencode({**CALL_PARAMS, "To": main_number(1)}))]
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            args.current_duration = args.duration
+            for round_ in range(1, args.rounds + 1):
+                print(f"call flow, round {round_}:")
+                for level in (int(v) for v in args.levels.split(",")):
+                    args.current_level = level
+                    for name, requests in (
+                        ("baseline", baseline),
+                        ("entry", entries),
+                        ("key press", presses),
+                    ):
+                        result = run_wrk(wrk, args, workdir, name, requests, "<Gather")
+                        results.append({**result, "round": round_})
+            print("lists (operator):")
+            headers = f'wrk.headers["Authorization"] = "Basic {authorization}"'
+            args.current_duration = args.list_duration
+            for level in (int(v) for v in args.list_levels.split(",")):
+                args.current_level = level
+                for resource in ("menu", "phonenumber"):
+                    for size in (10, 1000):
+                        path = f"/autoattendant/{resource}/search?pageSize={size}"
+                        name = f"{resource} pageSize={size}"
+                        lists.append(
+                            run_wrk(
+                                wrk, args, workdir, name, [("GET", path, "")], '"code":200', headers
+                            )
+                        )
+    finally:
+        stop_server(server)
+
+    summary = summarise(results)
+    print("\nmean of rounds; ratio = req/s / baseline req/s at the same concurrency")
+    for level in (int(v) for v in args.levels.split(",")):
+        base = summary[f"baseline@{level}"]["rps"]
+        for name in ("baseline", "entry", "key press"):
+            figures = summary[f"{name}@{level}"]
+            print(
+                f"  c={level:<3} {name:<10} {figures['rps']:8.1f} req/s  ratio "
+                f"{figures['rps'] / base:5.2f}  p50 {figures['p50_ms']:7.2f} ms  "
+                f"p99 {figures['p99_ms']:7.2f} ms  bad {figures['bad']}"
+            )
+    if args.out:
+        Path(args.out).write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "server": config,
+                    "systems_in_rotation": args.systems,
+                    "cold_entry_ms": {
+                        "p50": statistics.median(cold),
+                        "p99": cold[int(len(cold) * 0.99) - 1],
+                    },
+                    "runs": results,
+                    "summary": summary,
+                    "lists": lists,
+                },
+                indent=2,
+            )
+        )
+        print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
