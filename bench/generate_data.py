@@ -35,8 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "aa_bench_perf"
 OPERATOR_EMAIL = "operator@bench.example"
-OPERATOR_TOKEN = "bench-operator-token"  # noqa: S105 - a throwaway database's credential
-STAMP = "timestamptz '2024-01-01 00:00+00' + i * interval '1 second'"
+OPERATOR_TOKEN = "bench-operator-token"
 
 
 def main_number(index: int) -> str:
@@ -44,24 +43,29 @@ def main_number(index: int) -> str:
     return f"1555{index:07d}"
 
 
-# Every statement takes %(n)s (enterprises) and %(ext)s (extensions per enterprise). Rows are
-# matched to their parents through deterministic sids (md5 of a label and the index).
+# Every statement takes %(n)s (enterprises), %(ext)s (extensions per enterprise) and %(epoch)s
+# (creation times count up from it). Rows are matched to their parents through deterministic
+# sids (md5 of a label and the index).
 LOAD_SQL = [
     (
         "enterprises",
-        f"""
+        """
         INSERT INTO autoattendant_enterprise (sid, name, status, date_created, date_updated)
-        SELECT 'EN' || md5('en' || i), 'Enterprise ' || i, 'ACTIVE', {STAMP}, {STAMP}
+        SELECT 'EN' || md5('en' || i), 'Enterprise ' || i, 'ACTIVE',
+               %(epoch)s::timestamptz + i * interval '1 second',
+               %(epoch)s::timestamptz + i * interval '1 second'
         FROM generate_series(1, %(n)s) AS i
         """,
     ),
     (
         "users (a BG_ADMIN per enterprise)",
-        f"""
+        """
         INSERT INTO autoattendant_user (
             password, is_superuser, date_created, date_updated, sid, account_sid, email, name,
             role, status, enterprise_id, auth_token_hash, is_staff)
-        SELECT '!', false, {STAMP}, {STAMP}, 'RCS' || md5('us' || i), 'AC' || md5('ac' || i),
+        SELECT '!', false, %(epoch)s::timestamptz + i * interval '1 second',
+               %(epoch)s::timestamptz + i * interval '1 second',
+               'RCS' || md5('us' || i), 'AC' || md5('ac' || i),
                'admin' || i || '@enterprise' || i || '.example', 'Admin ' || i,
                'BG_ADMIN', 'ACTIVE', e.id,
                encode(sha256(('bench-token-' || i)::bytea), 'hex'), false
@@ -71,11 +75,13 @@ LOAD_SQL = [
     ),
     (
         "announcements (3 per enterprise)",
-        f"""
+        """
         INSERT INTO autoattendant_announcement (
             date_created, date_updated, sid, enterprise_id, name, description, type, body,
             language, voice, file)
-        SELECT {STAMP}, {STAMP}, 'AN' || md5('an' || i || '-' || a.k), e.id, a.name, '', a.type,
+        SELECT %(epoch)s::timestamptz + i * interval '1 second',
+               %(epoch)s::timestamptz + i * interval '1 second',
+               'AN' || md5('an' || i || '-' || a.k), e.id, a.name, '', a.type,
                a.body, a.language, a.voice,
                CASE WHEN a.type = 'play'
                     THEN 'announcements/AN' || md5('an' || i || '-' || a.k) || '_1700000000000.wav'
@@ -92,14 +98,16 @@ LOAD_SQL = [
     ),
     (
         "AA systems (1 per enterprise)",
-        f"""
+        """
         INSERT INTO autoattendant_autoattendantsystem (
             date_created, date_updated, sid, enterprise_id, name, description, status,
             timezone_id, timeout_seconds, timeout_max, timeout_action_type, timeout_action_data,
             invalid_input_max, invalid_input_action_type, invalid_input_action_data,
             invalid_extension_max, invalid_extension_action_type,
             invalid_extension_action_data, flow_version)
-        SELECT {STAMP}, {STAMP}, 'AA' || md5('aa' || i), e.id, 'Main line ' || i, '', 'ACTIVE',
+        SELECT %(epoch)s::timestamptz + i * interval '1 second',
+               %(epoch)s::timestamptz + i * interval '1 second',
+               'AA' || md5('aa' || i), e.id, 'Main line ' || i, '', 'ACTIVE',
                (ARRAY['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo'])[1 + i %% 4],
                5, 3, 'HANGUP', '', 3, 'HANGUP', '', 3, 'HANGUP', '', 0
         FROM generate_series(1, %(n)s) AS i
@@ -108,12 +116,13 @@ LOAD_SQL = [
     ),
     (
         "menus (3 per system)",
-        f"""
+        """
         INSERT INTO autoattendant_menu (
             date_created, date_updated, sid, enterprise_id, auto_attendant_id, name, color_code,
             announcement_id, ringback_tone_id, timeout_seconds, timeout_max,
             timeout_action_type, timeout_action_data)
-        SELECT {STAMP} + m.k * interval '1 millisecond', {STAMP},
+        SELECT %(epoch)s::timestamptz + i * interval '1 second' + m.k * interval '1 millisecond',
+               %(epoch)s::timestamptz + i * interval '1 second',
                'MN' || md5('mn' || i || '-' || m.k), s.enterprise_id, s.id, m.name, '',
                CASE WHEN m.k = 1 THEN welcome.id END, CASE WHEN m.k = 1 THEN ring.id END,
                NULL, NULL, '', ''
@@ -205,11 +214,13 @@ LOAD_SQL = [
     ),
     (
         "main numbers (1 per enterprise)",
-        f"""
+        """
         INSERT INTO autoattendant_phonenumber (
             date_created, date_updated, sid, enterprise_id, number, is_extension, extension,
             extension_spoken_name, auto_attendant_id)
-        SELECT {STAMP}, {STAMP}, 'PH' || md5('ph' || i), s.enterprise_id,
+        SELECT %(epoch)s::timestamptz + i * interval '1 second',
+               %(epoch)s::timestamptz + i * interval '1 second',
+               'PH' || md5('ph' || i), s.enterprise_id,
                '1555' || lpad(i::text, 7, '0'), false, '', '', s.id
         FROM generate_series(1, %(n)s) AS i
         JOIN autoattendant_autoattendantsystem s ON s.sid = 'AA' || md5('aa' || i)
@@ -217,11 +228,12 @@ LOAD_SQL = [
     ),
     (
         "extensions",
-        f"""
+        """
         INSERT INTO autoattendant_phonenumber (
             date_created, date_updated, sid, enterprise_id, number, is_extension, extension,
             extension_spoken_name, auto_attendant_id)
-        SELECT {STAMP} + j * interval '1 millisecond', {STAMP},
+        SELECT %(epoch)s::timestamptz + i * interval '1 second' + j * interval '1 millisecond',
+               %(epoch)s::timestamptz + i * interval '1 second',
                'PH' || md5('ph' || i || '-' || j), e.id,
                '1666' || lpad(i::text, 7, '0') || lpad(j::text, 3, '0'), true,
                (100 + j)::text,
@@ -252,13 +264,19 @@ LOAD_SQL = [
 
 def load(connection, enterprises: int, numbers: int) -> None:
     """Run :data:`LOAD_SQL` in one transaction, then ``VACUUM ANALYZE``."""
-    params = {"n": enterprises, "ext": max(numbers // enterprises - 1, 0)}
+    params = {
+        "n": enterprises,
+        "ext": max(numbers // enterprises - 1, 0),
+        "epoch": "2024-01-01 00:00+00",
+    }
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
         for label, sql in LOAD_SQL:
             started = time.perf_counter()
             cursor.execute(sql, params)
-            print(f"  {label:<56} {cursor.rowcount:>9,} rows {time.perf_counter() - started:6.1f} s")
+            print(
+                f"  {label:<56} {cursor.rowcount:>9,} rows {time.perf_counter() - started:6.1f} s"
+            )
 
 
 def main() -> None:

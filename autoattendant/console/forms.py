@@ -586,6 +586,8 @@ class UserForm(forms.Form):
         "password": "password",
         "passwordErrors": "password",
     }
+    # Refusals whose data names no field.
+    ERROR_FIELDS = {484: "email", 505: "email"}
 
     def api_body(self) -> dict[str, Any]:
         c = self.cleaned_data

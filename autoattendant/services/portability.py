@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
@@ -811,6 +811,11 @@ def do_import_enterprise(
                 raise _Rollback
     except _Rollback:
         importer.discard_files()
+    except IntegrityError:  # a number or email taken by a concurrent writer since the checks
+        importer.discard_files()
+        importer.problems.append(
+            Problem(0, "a number or email was taken by someone else while importing")
+        )
     except BaseException:
         importer.discard_files()
         raise

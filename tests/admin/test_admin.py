@@ -291,3 +291,27 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(admin_url(Menu, "changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_the_operator_creates_an_enterprise_user_with_a_password(staff, operator, enterprise_a):
+    response = staff.post(
+        admin_url(User, "add"),
+        {
+            "email": "new@acme.example",
+            "name": "New Person",
+            "enterprise": enterprise_a.pk,
+            "role": Role.AA_ADMIN,
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(email="new@acme.example")
+    assert (user.enterprise, user.role, user.created_by) == (
+        enterprise_a,
+        Role.AA_ADMIN,
+        operator.user,
+    )
+    assert user.check_password(PASSWORD)
+    assert user.sid.startswith("RCS")

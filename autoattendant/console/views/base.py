@@ -140,16 +140,17 @@ def place_error(
     form: forms.BaseForm | None,
     error: AppError,
     fields: Mapping[str, str] | None = None,
+    codes: Mapping[int, str] | None = None,
 ) -> bool:
     """Show ``error`` in ``form``: next to each field its data names (API names mapped through
-    ``fields``, else a form field of the same name), otherwise above the form. Returns True once
-    placed, so a view can fall back to a page message when there is no form."""
+    ``fields``, else a form field of the same name; ``codes`` names the field of errors whose
+    data names none), otherwise above the form. Returns True once placed, so a view can fall
+    back to a page message when there is no form."""
     if form is None:
         return False
     fields = fields or {}
     data = error.data if isinstance(error.data, dict) else {}
     is_field_error = error.error is Errors.VALIDATION
-    placed = False
 
     def target(name: str) -> str | None:
         if name in fields:
@@ -157,6 +158,8 @@ def place_error(
         return name if name in form.fields else None
 
     named: list[tuple[str, str]] = []
+    if codes and error.error_code in codes:
+        named.append((codes[error.error_code], explain(error)))
     if isinstance(data.get("field"), str):
         named.append((data["field"], explain(error)))
     for key, value in data.items():
@@ -166,15 +169,19 @@ def place_error(
             named.append((key, value))
         elif key == "missing" and isinstance(value, list):
             named.extend((str(v), "Required for text to speech.") for v in value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            named.append((key, explain(error)))
+            named.extend((key, v) for v in value)
         else:
             named.append((key, explain(error)))
+    placed = False
     for name, message in named:
         field = target(name)
-        if field is not None and field not in form.errors:
+        if field is None:
+            continue
+        placed = True
+        if message not in form.errors.get(field, []):
             form.add_error(field, message)
-            placed = True
-        elif field is not None:
-            placed = True
     if not placed:
         form.add_error(None, explain(error) if not is_field_error else _join(data, error))
     return True

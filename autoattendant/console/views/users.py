@@ -46,7 +46,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 status=data.get("status", UserStatus.ACTIVE),
             )
         except AppError as exc:
-            place_error(form, exc, UserForm.API_FIELDS)
+            place_error(form, exc, UserForm.API_FIELDS, UserForm.ERROR_FIELDS)
         else:
             messages.success(request, f"User {created.user.email} created.")
             messages.info(
@@ -86,7 +86,7 @@ def user_edit(request: HttpRequest, sid: str) -> HttpResponse:
             }
             do_update_user(request.user, target, changes)
         except AppError as exc:
-            place_error(form, exc, UserForm.API_FIELDS)
+            place_error(form, exc, UserForm.API_FIELDS, UserForm.ERROR_FIELDS)
         else:
             messages.success(request, f"User {target.email} saved.")
             return redirect("console:user_list")
