@@ -221,11 +221,14 @@ class MenuForm(forms.Form):
         )
         self.keys = {
             key: ActionPickers(
-                self, f"key_{key_slug(key)}", f"Key {key}", announcements=announcements,
+                self,
+                f"key_{key_slug(key)}",
+                f"Key {key}",
+                announcements=announcements,
                 menus=menus,
             )
             for key in MENU_KEYS
-        }  # fmt: skip
+        }
 
     @staticmethod
     def initial_for(menu) -> dict[str, Any]:
@@ -325,9 +328,7 @@ class RowFormSet(forms.BaseFormSet):
         form.fields["DELETE"].label = "Remove"
 
 
-WeeklyFormSet = forms.formset_factory(
-    WeeklyRowForm, formset=RowFormSet, extra=2, can_delete=True
-)
+WeeklyFormSet = forms.formset_factory(WeeklyRowForm, formset=RowFormSet, extra=2, can_delete=True)
 SpecialDayFormSet = forms.formset_factory(
     SpecialDayRowForm, formset=RowFormSet, extra=1, can_delete=True
 )
@@ -407,7 +408,11 @@ class SystemForm(forms.Form):
             del self.fields["extensions"]
         self.actions = {
             prefix: ActionPickers(
-                self, prefix, label, announcements=announcements, menus=menus,
+                self,
+                prefix,
+                label,
+                announcements=announcements,
+                menus=menus,
                 empty_label="Not set (hang up)",
             )
             for prefix, label in (
@@ -415,7 +420,7 @@ class SystemForm(forms.Form):
                 ("invalid_input", "Invalid-input action"),
                 ("invalid_extension", "Invalid-extension action"),
             )
-        }  # fmt: skip
+        }
 
     @staticmethod
     def initial_for(system) -> dict[str, Any]:

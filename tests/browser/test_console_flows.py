@@ -89,8 +89,9 @@ def test_an_aa_admin_cannot_reach_users_or_extension_fields(
     page, live_server, aa_admin, enterprise_a
 ):
     system = make_system(enterprise_a, "Front desk")
-    extension = PhoneNumber.objects.create(enterprise=enterprise_a, number="15550001101",
-                                           is_extension=True, extension="101")  # fmt: skip
+    extension = PhoneNumber.objects.create(
+        enterprise=enterprise_a, number="15550001101", is_extension=True, extension="101"
+    )
     log_in(page, live_server, aa_admin.user.email, PASSWORD)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Users")).to_have_count(0)
@@ -115,15 +116,27 @@ def test_another_enterprises_objects_never_appear(
     their_menu = make_menu(theirs, "Bolt secrets")
     make_announcement(enterprise_b, "Bolt jingle")
     PhoneNumber.objects.create(enterprise=enterprise_b, number="15559009000", auto_attendant=theirs)
-    User.objects.create_user(email="driver@bolt.example", enterprise=enterprise_b,
-                             role=Role.AA_ADMIN)  # fmt: skip
+    User.objects.create_user(
+        email="driver@bolt.example", enterprise=enterprise_b, role=Role.AA_ADMIN
+    )
     log_in(page, live_server, bg_admin.user.email, PASSWORD)
-    for path in ("/console/", "/console/systems/", "/console/announcements/", "/console/numbers/",
-                 "/console/users/", "/console/simulator/"):  # fmt: skip
+    for path in (
+        "/console/",
+        "/console/systems/",
+        "/console/announcements/",
+        "/console/numbers/",
+        "/console/users/",
+        "/console/simulator/",
+    ):
         page.goto(live_server.url + path)
         content = page.content()
-        for secret in ("Bolt dispatch", "Bolt secrets", "Bolt jingle", "15559009000",
-                       "driver@bolt.example"):  # fmt: skip
+        for secret in (
+            "Bolt dispatch",
+            "Bolt secrets",
+            "Bolt jingle",
+            "15559009000",
+            "driver@bolt.example",
+        ):
             assert secret not in content, (path, secret)
     for path in (f"/console/systems/{theirs.sid}/", f"/console/menus/{their_menu.sid}/"):
         response = page.goto(live_server.url + path)
@@ -136,7 +149,7 @@ def test_a_phone_sized_window_and_the_keyboard_alone_are_enough(
 ):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(10_000)
     try:
         page.goto(f"{live_server.url}/console/login/")
         # The email field has focus; the rest is typing, Tab and Enter.
@@ -150,20 +163,25 @@ def test_a_phone_sized_window_and_the_keyboard_alone_are_enough(
         expect(page.locator(".skip-link")).to_be_focused()
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"#main$"))
-        for path in ("/console/", f"/console/systems/{line.sid}/schedule/",
-                     "/console/simulator/"):  # fmt: skip
+        for path in ("/console/", f"/console/systems/{line.sid}/schedule/", "/console/simulator/"):
             page.goto(live_server.url + path)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
-        # Every form field on the schedule editor has a label.
-        page.goto(f"{live_server.url}/console/systems/{line.sid}/schedule/")
-        unlabelled = page.evaluate(
-            "[...document.querySelectorAll('main input:not([type=hidden]), main select, "
-            "main textarea')].filter(el => !(el.labels && el.labels.length) "
-            "&& !el.getAttribute('aria-label')).map(el => el.name)"
-        )
-        assert unlabelled == []
+        # Every form field of the editors has a label.
+        for path in (
+            f"/console/systems/{line.sid}/schedule/",
+            f"/console/systems/{line.sid}/edit/",
+            f"/console/systems/{line.sid}/menus/new/",
+            "/console/announcements/new/",
+        ):
+            page.goto(live_server.url + path)
+            unlabelled = page.evaluate(
+                "[...document.querySelectorAll('main input:not([type=hidden]), main select, "
+                "main textarea')].filter(el => !(el.labels && el.labels.length) "
+                "&& !el.getAttribute('aria-label')).map(el => el.name)"
+            )
+            assert unlabelled == [], path
     finally:
         context.close()

@@ -55,7 +55,10 @@ def build_world(enterprise, admin, digits: str, ext_digits: str) -> World:
         "Main menu",
         announcement=welcome,
         color_code="#e56052",
-        keys={"1": (ActionType.GO_TO_MENU, sales.sid), "0": (ActionType.TRANSFER_TO_PHONE, ext_digits)},
+        keys={
+            "1": (ActionType.GO_TO_MENU, sales.sid),
+            "0": (ActionType.TRANSFER_TO_PHONE, ext_digits),
+        },
     )
     make_weekly_block(main, [(day, "00:00", "24:00") for day in range(1, 8)])
     number = PhoneNumber.objects.create(enterprise=enterprise, number=digits, auto_attendant=system)

@@ -38,8 +38,15 @@ def real_wav() -> bytes:
 
 
 def say(**overrides) -> dict:
-    return {"name": "Closed", "description": "", "type": "say", "body": "We are closed.",
-            "language": "en", "voice": "woman", **overrides}  # fmt: skip
+    return {
+        "name": "Closed",
+        "description": "",
+        "type": "say",
+        "body": "We are closed.",
+        "language": "en",
+        "voice": "woman",
+        **overrides,
+    }
 
 
 def test_an_admin_creates_a_text_to_speech_announcement(aa):
@@ -47,7 +54,11 @@ def test_an_admin_creates_a_text_to_speech_announcement(aa):
     assert response.status_code == 302
     created = Announcement.objects.get(name="Closed")
     assert (created.type, created.body, created.language, created.voice) == (
-        "say", "We are closed.", "en", "woman")  # fmt: skip
+        "say",
+        "We are closed.",
+        "en",
+        "woman",
+    )
     assert "Announcement “Closed” created." in text(aa.get(response["Location"]))
 
 
@@ -65,8 +76,11 @@ def test_a_missing_name_is_shown_next_to_the_name(bg):
 
 
 def test_uploading_a_wav_makes_a_play_announcement_to_listen_to(bg, media):
-    data = {"name": "Jingle", "type": "play",
-            "file": SimpleUploadedFile("jingle.wav", real_wav(), content_type="audio/wav")}  # fmt: skip
+    data = {
+        "name": "Jingle",
+        "type": "play",
+        "file": SimpleUploadedFile("jingle.wav", real_wav(), content_type="audio/wav"),
+    }
     response = bg.post("/console/announcements/new/", data)
     assert response.status_code == 302
     jingle = Announcement.objects.get(name="Jingle")
@@ -78,8 +92,11 @@ def test_uploading_a_wav_makes_a_play_announcement_to_listen_to(bg, media):
 
 
 def test_a_file_that_is_not_a_wav_is_refused_next_to_the_file_field(bg, media):
-    data = {"name": "Fake", "type": "play",
-            "file": SimpleUploadedFile("fake.wav", b"RIFF not really", content_type="audio/wav")}  # fmt: skip
+    data = {
+        "name": "Fake",
+        "type": "play",
+        "file": SimpleUploadedFile("fake.wav", b"RIFF not really", content_type="audio/wav"),
+    }
     response = bg.post("/console/announcements/new/", data)
     assert response.status_code == 200
     assert errors_next_to(response, "file") == ["The file is not a valid PCM WAV recording."]
@@ -103,7 +120,7 @@ def test_the_list_says_where_each_announcement_is_used(bg, world):
     page = text(bg.get("/console/announcements/"))
     assert "menu Main menu" in page
     assert "key 2 of Info" in page
-    row = page[page.index(spare.name):]
+    row = page[page.index(spare.name) :]
     assert "not used" in row[: row.index("</tr>")]
 
 
@@ -131,8 +148,10 @@ def test_an_unused_announcement_is_deleted(bg, enterprise_a):
 
 def test_another_enterprises_announcements_are_invisible(bg, world, world_b):
     assert world_b.welcome.name in text(bg.get("/console/announcements/"))  # same name, own row
-    for url in (f"/console/announcements/{world_b.welcome.sid}/",
-                f"/console/announcements/{world_b.welcome.sid}/delete/"):  # fmt: skip
+    for url in (
+        f"/console/announcements/{world_b.welcome.sid}/",
+        f"/console/announcements/{world_b.welcome.sid}/delete/",
+    ):
         assert bg.get(url).status_code == 404
     rows = bg.get("/console/announcements/").context["items"]
     assert [item["a"].sid for item in rows] == [world.welcome.sid]
@@ -147,7 +166,11 @@ def test_the_list_costs_the_same_queries_with_hundreds_of_announcements(bg, worl
     before = count()
     for i in range(150):
         note = make_announcement(world.system.enterprise, f"Note {i}")
-        make_menu(world.system, f"Menu {i}", announcement=note,
-                  keys={"1": (ActionType.ANNOUNCEMENT_RETURN, note.sid)})  # fmt: skip
+        make_menu(
+            world.system,
+            f"Menu {i}",
+            announcement=note,
+            keys={"1": (ActionType.ANNOUNCEMENT_RETURN, note.sid)},
+        )
     # session, user, enterprise, announcements, menus, keys, systems
     assert count() == before

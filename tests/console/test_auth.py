@@ -63,10 +63,19 @@ def test_a_session_ends_when_the_enterprise_is_suspended(bg, enterprise_a):
 
 @pytest.mark.parametrize(
     "url",
-    ["/console/", "/console/systems/", "/console/announcements/", "/console/numbers/",
-     "/console/users/", "/console/usage/", "/console/simulator/", "/console/password/",
-     "/console/systems/AA0123/", "/console/menus/MN0123/"],
-)  # fmt: skip
+    [
+        "/console/",
+        "/console/systems/",
+        "/console/announcements/",
+        "/console/numbers/",
+        "/console/users/",
+        "/console/usage/",
+        "/console/simulator/",
+        "/console/password/",
+        "/console/systems/AA0123/",
+        "/console/menus/MN0123/",
+    ],
+)
 def test_anonymous_visitors_are_sent_to_the_login_page(url):
     response = Client().get(url)
     assert response.status_code == 302
@@ -104,9 +113,12 @@ def test_the_password_change_checks_the_old_one_and_the_policy(bg, bg_admin):
     assert "Your old password was entered incorrectly" in page
     response = bg.post(
         "/console/password/",
-        {"old_password": PASSWORD, "new_password1": "Another-Str0ng-Pass",
-         "new_password2": "Another-Str0ng-Pass"},
-    )  # fmt: skip
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-Str0ng-Pass",
+            "new_password2": "Another-Str0ng-Pass",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("console:password_change_done")
     bg_admin.user.refresh_from_db()

@@ -84,8 +84,9 @@ def test_the_query_count_does_not_grow_with_systems_numbers_and_schedules(bg, wo
         menu = make_menu(system, f"Menu {i}")
         make_weekly_block(menu, [(d, "08:00", "18:00") for d in range(1, 8)])
         make_date_range_block(menu, dt.date(2025, 12, 24), dt.date(2025, 12, 26))
-        PhoneNumber.objects.create(enterprise=system.enterprise, number=f"1555777{i:04d}",
-                                   auto_attendant=system)  # fmt: skip
+        PhoneNumber.objects.create(
+            enterprise=system.enterprise, number=f"1555777{i:04d}", auto_attendant=system
+        )
     # session, user (+ enterprise), systems with default menus, numbers, schedule blocks with
     # their menus, entries
     assert _dashboard_queries(bg) == one

@@ -17,12 +17,25 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**overrides) -> dict:
-    data = {"name": "Support", "color_code": "#123456", "announcement": "", "ringback_tone": "",
-            "timeout_seconds": "", "timeout_max": "", "timeout_type": ""}  # fmt: skip
+    data = {
+        "name": "Support",
+        "color_code": "#123456",
+        "announcement": "",
+        "ringback_tone": "",
+        "timeout_seconds": "",
+        "timeout_max": "",
+        "timeout_type": "",
+    }
     for key in MENU_KEYS:
         slug = "star" if key == "*" else key
-        data.update({f"key_{slug}_type": "", f"key_{slug}_announcement": "",
-                     f"key_{slug}_menu": "", f"key_{slug}_number": ""})  # fmt: skip
+        data.update(
+            {
+                f"key_{slug}_type": "",
+                f"key_{slug}_announcement": "",
+                f"key_{slug}_menu": "",
+                f"key_{slug}_number": "",
+            }
+        )
     data.update(overrides)
     return data
 
@@ -178,8 +191,11 @@ def test_a_menu_with_an_announcement_cannot_be_deleted(bg, world):
 
 
 def test_another_enterprises_menu_is_not_found(bg, world, world_b):
-    for url in (f"/console/menus/{world_b.main.sid}/", f"/console/menus/{world_b.main.sid}/delete/",
-                f"/console/systems/{world_b.system.sid}/menus/new/"):  # fmt: skip
+    for url in (
+        f"/console/menus/{world_b.main.sid}/",
+        f"/console/menus/{world_b.main.sid}/delete/",
+        f"/console/systems/{world_b.system.sid}/menus/new/",
+    ):
         assert bg.get(url).status_code == 404, url
     assert bg.post(f"/console/menus/{world_b.sales.sid}/delete/").status_code == 404
     assert Menu.objects.filter(pk=world_b.sales.pk).exists()

@@ -42,19 +42,30 @@ def test_an_aa_admin_assigns_a_number_but_sees_no_extension_fields(aa, world):
 
 
 def test_an_enterprise_admin_edits_an_extension(bg, world):
-    data = {"auto_attendant": "", "is_extension": "on", "extension": "202",
-            "extension_spoken_name": "Carol Desk"}  # fmt: skip
+    data = {
+        "auto_attendant": "",
+        "is_extension": "on",
+        "extension": "202",
+        "extension_spoken_name": "Carol Desk",
+    }
     assert bg.post(f"/console/numbers/{world.extension.sid}/", data).status_code == 302
     world.extension.refresh_from_db()
     assert (world.extension.extension, world.extension.extension_spoken_name) == (
-        "202", "Carol Desk")  # fmt: skip
+        "202",
+        "Carol Desk",
+    )
 
 
 def test_number_rules_are_shown_next_to_the_field(bg, world):
-    other = PhoneNumber.objects.create(enterprise=world.system.enterprise, number="15550004000",
-                                       is_extension=True, extension="303")  # fmt: skip
-    data = {"auto_attendant": "", "is_extension": "on", "extension": "101",
-            "extension_spoken_name": ""}  # fmt: skip
+    other = PhoneNumber.objects.create(
+        enterprise=world.system.enterprise, number="15550004000", is_extension=True, extension="303"
+    )
+    data = {
+        "auto_attendant": "",
+        "is_extension": "on",
+        "extension": "101",
+        "extension_spoken_name": "",
+    }
     response = bg.post(f"/console/numbers/{other.sid}/", data)
     assert errors_next_to(response, "extension") == [
         "This extension code is already used in your enterprise."
@@ -78,8 +89,12 @@ def test_the_number_list_costs_the_same_queries_with_hundreds_of_numbers(bg, wor
 
     before = count()
     for i in range(300):
-        n = PhoneNumber.objects.create(enterprise=world.system.enterprise, number=f"1555666{i:04d}",
-                                       is_extension=True, extension=f"5{i:03d}")  # fmt: skip
+        n = PhoneNumber.objects.create(
+            enterprise=world.system.enterprise,
+            number=f"1555666{i:04d}",
+            is_extension=True,
+            extension=f"5{i:03d}",
+        )
         world.system.extensions.add(n)
     # session, user, enterprise, count, numbers with systems, directories
     assert count() == before
@@ -88,8 +103,15 @@ def test_the_number_list_costs_the_same_queries_with_hundreds_of_numbers(bg, wor
 # --- users ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/console/users/", "/console/users/new/", "/console/users/{sid}/",
-                                  "/console/users/{sid}/delete/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/users/",
+        "/console/users/new/",
+        "/console/users/{sid}/",
+        "/console/users/{sid}/delete/",
+    ],
+)
 def test_an_aa_admin_cannot_reach_the_users_pages(aa, bg_admin, path):
     url = path.format(sid=bg_admin.user.sid)
     response = aa.get(url)
@@ -104,8 +126,13 @@ def test_an_aa_admin_sees_no_users_link(aa, bg):
 
 
 def test_an_enterprise_admin_creates_a_user_and_sees_the_token_once(bg, aa_admin):
-    data = {"name": "Nina", "email": "nina@acme.example", "role": Role.AA_ADMIN,
-            "status": UserStatus.ACTIVE, "password": "Another-Str0ng-Pass"}  # fmt: skip
+    data = {
+        "name": "Nina",
+        "email": "nina@acme.example",
+        "role": Role.AA_ADMIN,
+        "status": UserStatus.ACTIVE,
+        "password": "Another-Str0ng-Pass",
+    }
     response = bg.post("/console/users/new/", data, follow=True)
     page = text(response)
     assert "User nina@acme.example created." in page
@@ -125,8 +152,9 @@ def test_user_errors_are_shown_next_to_the_field(bg, aa_admin, bg_admin_b):
     assert errors_next_to(response, "email") == [
         "This email address already belongs to a user of another enterprise."
     ]
-    response = bg.post("/console/users/new/", {**base, "email": "x@acme.example",
-                                               "password": "123"})  # fmt: skip
+    response = bg.post(
+        "/console/users/new/", {**base, "email": "x@acme.example", "password": "123"}
+    )
     errors = errors_next_to(response, "password")
     assert errors[0] == "The password does not meet the password policy."
     assert "This password is too short. It must contain at least 8 characters." in errors
@@ -136,8 +164,13 @@ def test_user_errors_are_shown_next_to_the_field(bg, aa_admin, bg_admin_b):
 
 def test_an_enterprise_admin_edits_and_deletes_a_user(bg, aa_admin):
     sid = aa_admin.user.sid
-    data = {"name": "Max M.", "email": "menus@acme.example", "role": Role.BG_ADMIN,
-            "status": UserStatus.ACTIVE, "password": ""}  # fmt: skip
+    data = {
+        "name": "Max M.",
+        "email": "menus@acme.example",
+        "role": Role.BG_ADMIN,
+        "status": UserStatus.ACTIVE,
+        "password": "",
+    }
     assert bg.post(f"/console/users/{sid}/", data).status_code == 302
     aa_admin.user.refresh_from_db()
     assert (aa_admin.user.name, aa_admin.user.role) == ("Max M.", Role.BG_ADMIN)
@@ -165,8 +198,12 @@ def test_the_user_list_costs_the_same_queries_with_hundreds_of_users(bg, bg_admi
 
     before = count()
     User.objects.bulk_create(
-        User(email=f"u{i}@acme.example", enterprise=bg_admin.user.enterprise, role=Role.AA_ADMIN,
-             created_by=bg_admin.user)  # fmt: skip
+        User(
+            email=f"u{i}@acme.example",
+            enterprise=bg_admin.user.enterprise,
+            role=Role.AA_ADMIN,
+            created_by=bg_admin.user,
+        )
         for i in range(200)
     )
     assert count() == before
@@ -197,3 +234,25 @@ def test_the_call_flow_nests_menus_by_their_go_to_menu_keys(bg, world):
     assert [n["menu"] for n in response.context["unreachable"]] == [loop]
     assert f'href="#flow-{world.main.sid}"' in page  # the loop links back rather than recursing
     assert "Menus no call reaches" in page
+
+
+def test_the_call_flow_costs_the_same_queries_with_hundreds_of_menus(bg, world):
+    url = f"/console/systems/{world.system.sid}/flow/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert bg.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    previous = world.sales
+    for i in range(150):
+        previous = make_menu(
+            world.system, f"Level {i}", keys={"1": (ActionType.GO_TO_MENU, previous.sid)}
+        )
+    world.system.default_menu = previous  # a 150-menu chain the default menu reaches
+    world.system.save()
+    # session, user, enterprise, system, menus, keys, announcements, schedule blocks
+    assert count() == before
+    response = bg.get(url)
+    assert response.context["unreachable"] == []  # deep menus continue in trees of their own

@@ -19,23 +19,43 @@ pytestmark = pytest.mark.django_db
 
 
 def weekly(rows: list[tuple[str, int, str, str]], initial: int = 0) -> dict:
-    data = {"schedule_type": "WEEKLY", "weekly-TOTAL_FORMS": str(len(rows)),
-            "weekly-INITIAL_FORMS": str(initial), "weekly-MIN_NUM_FORMS": "0",
-            "weekly-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    data = {
+        "schedule_type": "WEEKLY",
+        "weekly-TOTAL_FORMS": str(len(rows)),
+        "weekly-INITIAL_FORMS": str(initial),
+        "weekly-MIN_NUM_FORMS": "0",
+        "weekly-MAX_NUM_FORMS": "1000",
+    }
     for i, (menu, day, start, end) in enumerate(rows):
-        data.update({f"weekly-{i}-menu": menu, f"weekly-{i}-day": str(day),
-                     f"weekly-{i}-start_time": start, f"weekly-{i}-end_time": end})  # fmt: skip
+        data.update(
+            {
+                f"weekly-{i}-menu": menu,
+                f"weekly-{i}-day": str(day),
+                f"weekly-{i}-start_time": start,
+                f"weekly-{i}-end_time": end,
+            }
+        )
     return data
 
 
 def special(rows: list[tuple], initial: int = 0) -> dict:
-    data = {"schedule_type": "DATE_RANGE", "special-TOTAL_FORMS": str(len(rows)),
-            "special-INITIAL_FORMS": str(initial), "special-MIN_NUM_FORMS": "0",
-            "special-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    data = {
+        "schedule_type": "DATE_RANGE",
+        "special-TOTAL_FORMS": str(len(rows)),
+        "special-INITIAL_FORMS": str(initial),
+        "special-MIN_NUM_FORMS": "0",
+        "special-MAX_NUM_FORMS": "1000",
+    }
     for i, (menu, first, last, start, end) in enumerate(rows):
-        data.update({f"special-{i}-menu": menu, f"special-{i}-start_date": first,
-                     f"special-{i}-end_date": last, f"special-{i}-start_time": start,
-                     f"special-{i}-end_time": end})  # fmt: skip
+        data.update(
+            {
+                f"special-{i}-menu": menu,
+                f"special-{i}-start_date": first,
+                f"special-{i}-end_date": last,
+                f"special-{i}-start_time": start,
+                f"special-{i}-end_time": end,
+            }
+        )
     return data
 
 
@@ -56,22 +76,34 @@ def test_the_week_grid_draws_each_entry_in_its_menus_colour(bg, world):
 
 
 def test_saving_weekly_rows_groups_them_by_menu(bg, world):
-    data = weekly([(world.main.sid, 1, "09:00", "17:00"), (world.sales.sid, 1, "17:00", "20:00"),
-                   (world.main.sid, 2, "09:00", "17:00")])  # fmt: skip
+    data = weekly(
+        [
+            (world.main.sid, 1, "09:00", "17:00"),
+            (world.sales.sid, 1, "17:00", "20:00"),
+            (world.main.sid, 2, "09:00", "17:00"),
+        ]
+    )
     response = bg.post(url(world), data)
     assert response.status_code == 302
     blocks = ScheduleBlock.objects.filter(schedule_type=ScheduleType.WEEKLY).order_by("position")
-    assert [(b.menu, [(e.day, e.start_time, e.end_time) for e in b.entries.all()])
-            for b in blocks] == [
+    assert [
+        (b.menu, [(e.day, e.start_time, e.end_time) for e in b.entries.all()]) for b in blocks
+    ] == [
         (world.main, [(1, "09:00", "17:00"), (2, "09:00", "17:00")]),
         (world.sales, [(1, "17:00", "20:00")]),
-    ]  # fmt: skip
+    ]
     assert "Weekly schedule saved." in text(bg.get(url(world)))
 
 
 def test_removed_and_blank_rows_are_left_out(bg, world):
-    data = weekly([(world.main.sid, 1, "09:00", "17:00"), (world.sales.sid, 2, "09:00", "10:00"),
-                   ("", 1, "", "")], initial=2)  # fmt: skip
+    data = weekly(
+        [
+            (world.main.sid, 1, "09:00", "17:00"),
+            (world.sales.sid, 2, "09:00", "10:00"),
+            ("", 1, "", ""),
+        ],
+        initial=2,
+    )
     data["weekly-1-DELETE"] = "on"
     assert bg.post(url(world), data).status_code == 302
     entries = [(b.menu, b.entries.count()) for b in ScheduleBlock.objects.all()]
@@ -79,8 +111,13 @@ def test_removed_and_blank_rows_are_left_out(bg, world):
 
 
 def test_overlapping_ranges_are_marked_on_both_rows(bg, world):
-    data = weekly([(world.main.sid, 1, "09:00", "17:00"), (world.sales.sid, 3, "08:00", "09:00"),
-                   (world.sales.sid, 1, "16:00", "18:00")])  # fmt: skip
+    data = weekly(
+        [
+            (world.main.sid, 1, "09:00", "17:00"),
+            (world.sales.sid, 3, "08:00", "09:00"),
+            (world.sales.sid, 1, "16:00", "18:00"),
+        ]
+    )
     response = bg.post(url(world), data)
     assert response.status_code == 200
     formset = response.context["weekly"]
@@ -98,17 +135,30 @@ def test_a_bad_time_is_shown_next_to_it(bg, world):
     data = weekly([(world.main.sid, 1, "09:00", "17:00"), (world.main.sid, 2, "25:00", "26:00")])
     response = bg.post(url(world), data)
     assert response.status_code == 200
-    assert errors_next_to(response, "weekly-1-start_time") == ["Expected HH:MM from 00:00 to 23:59."]
+    assert errors_next_to(response, "weekly-1-start_time") == [
+        "Expected HH:MM from 00:00 to 23:59."
+    ]
 
 
 def test_special_days_are_saved_whole_day_or_with_times(bg, world):
-    data = special([(world.sales.sid, "2025-12-24", "2025-12-26", "", ""),
-                    (world.main.sid, "2025-12-31", "2025-12-31", "09:00", "12:00"),
-                    (world.main.sid, "2025-12-31", "2025-12-31", "13:00", "15:00")])  # fmt: skip
+    data = special(
+        [
+            (world.sales.sid, "2025-12-24", "2025-12-26", "", ""),
+            (world.main.sid, "2025-12-31", "2025-12-31", "09:00", "12:00"),
+            (world.main.sid, "2025-12-31", "2025-12-31", "13:00", "15:00"),
+        ]
+    )
     assert bg.post(url(world), data).status_code == 302
     blocks = ScheduleBlock.objects.filter(schedule_type=ScheduleType.DATE_RANGE)
-    got = sorted((b.menu.name, b.start_date.isoformat(), b.end_date.isoformat(),
-                  [(e.start_time, e.end_time) for e in b.entries.all()]) for b in blocks)  # fmt: skip
+    got = sorted(
+        (
+            b.menu.name,
+            b.start_date.isoformat(),
+            b.end_date.isoformat(),
+            [(e.start_time, e.end_time) for e in b.entries.all()],
+        )
+        for b in blocks
+    )
     assert got == [
         ("Main menu", "2025-12-31", "2025-12-31", [("09:00", "12:00"), ("13:00", "15:00")]),
         ("Sales", "2025-12-24", "2025-12-26", []),
@@ -120,8 +170,12 @@ def test_special_days_are_saved_whole_day_or_with_times(bg, world):
 
 
 def test_special_day_errors_are_shown_in_place(bg, world):
-    data = special([(world.sales.sid, "2025-12-26", "2025-12-24", "", ""),
-                    (world.main.sid, "2025-12-31", "2025-12-31", "09:00", "")])  # fmt: skip
+    data = special(
+        [
+            (world.sales.sid, "2025-12-26", "2025-12-24", "", ""),
+            (world.main.sid, "2025-12-31", "2025-12-31", "09:00", ""),
+        ]
+    )
     response = bg.post(url(world), data)
     assert errors_next_to(response, "special-1-end_time") == [
         "Give both times, or neither for the whole day."
@@ -129,8 +183,12 @@ def test_special_day_errors_are_shown_in_place(bg, world):
     data = special([(world.sales.sid, "2025-12-26", "2025-12-24", "", "")])
     response = bg.post(url(world), data)
     assert errors_next_to(response, "special-0-end_date") == ["endDate is before startDate."]
-    data = special([(world.sales.sid, "2025-12-24", "2025-12-26", "", ""),
-                    (world.main.sid, "2025-12-25", "2025-12-25", "", "")])  # fmt: skip
+    data = special(
+        [
+            (world.sales.sid, "2025-12-24", "2025-12-26", "", ""),
+            (world.main.sid, "2025-12-25", "2025-12-25", "", ""),
+        ]
+    )
     response = bg.post(url(world), data)
     assert "These special days overlap in dates and times." in text(response)
     assert response.context["special"].forms[1].non_field_errors() == [
@@ -162,7 +220,11 @@ def test_the_editor_costs_the_same_queries_with_hundreds_of_entries(bg, world):
     before = count()
     for i in range(100):
         menu = make_menu(world.system, f"Menu {i}")
-        make_date_range_block(menu, dt.date(2026, 1, 1) + dt.timedelta(days=i),
-                              dt.date(2026, 1, 1) + dt.timedelta(days=i), [("09:00", "10:00")])  # fmt: skip
+        make_date_range_block(
+            menu,
+            dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            [("09:00", "10:00")],
+        )
     # session, user, enterprise, system, menus, blocks with menus, entries
     assert count() == before

@@ -36,7 +36,7 @@ def pages(world):
 
 
 def test_every_page_renders_for_an_enterprise_admin(bg, world):
-    for url in pages(world) + [reverse("console:user_list"), reverse("console:user_create")]:
+    for url in [*pages(world), reverse("console:user_list"), reverse("console:user_create")]:
         response = bg.get(url)
         assert response.status_code == 200, url
 

@@ -17,22 +17,40 @@ pytestmark = pytest.mark.django_db
 
 
 def system_data(**overrides) -> dict:
-    data = {"name": "Night line", "description": "", "status": "ACTIVE",
-            "timezone_id": "America/New_York", "default_menu": "", "timeout_seconds": "",
-            "timeout_max": "", "invalid_input_max": "", "invalid_extension_max": ""}  # fmt: skip
+    data = {
+        "name": "Night line",
+        "description": "",
+        "status": "ACTIVE",
+        "timezone_id": "America/New_York",
+        "default_menu": "",
+        "timeout_seconds": "",
+        "timeout_max": "",
+        "invalid_input_max": "",
+        "invalid_extension_max": "",
+    }
     for prefix in ("timeout", "invalid_input", "invalid_extension"):
-        data.update({f"{prefix}_type": "", f"{prefix}_announcement": "", f"{prefix}_menu": "",
-                     f"{prefix}_number": ""})  # fmt: skip
+        data.update(
+            {
+                f"{prefix}_type": "",
+                f"{prefix}_announcement": "",
+                f"{prefix}_menu": "",
+                f"{prefix}_number": "",
+            }
+        )
     data.update(overrides)
     return data
 
 
 def test_an_admin_creates_a_system_with_a_number_and_error_handling(bg, world):
     free = PhoneNumber.objects.create(enterprise=world.system.enterprise, number="15550002000")
-    data = system_data(aa_numbers=[free.number], extensions=[world.extension.number],
-                       timeout_seconds="8", invalid_input_max="2",
-                       invalid_input_type=ActionType.TRANSFER_TO_PHONE,
-                       invalid_input_number="15550001101")  # fmt: skip
+    data = system_data(
+        aa_numbers=[free.number],
+        extensions=[world.extension.number],
+        timeout_seconds="8",
+        invalid_input_max="2",
+        invalid_input_type=ActionType.TRANSFER_TO_PHONE,
+        invalid_input_number="15550001101",
+    )
     response = bg.post("/console/systems/new/", data)
     assert response.status_code == 302
     system = AutoAttendantSystem.objects.get(name="Night line")
@@ -78,8 +96,9 @@ def test_an_aa_admin_gets_no_extension_field_and_keeps_the_directory(aa, world):
     response = aa.get(f"/console/systems/{world.system.sid}/edit/")
     assert "extensions" not in response.context["form"].fields
     assert 'name="extensions"' not in response.content.decode()
-    data = system_data(name="Front desk", aa_numbers=[world.number.number],
-                       extensions=[])  # fmt: skip  (a forged field is ignored)
+    data = system_data(
+        name="Front desk", aa_numbers=[world.number.number], extensions=[]
+    )  # a forged field is ignored
     response = aa.post(f"/console/systems/{world.system.sid}/edit/", data)
     assert response.status_code == 302
     assert list(world.system.extensions.all()) == [world.extension]
@@ -88,22 +107,34 @@ def test_an_aa_admin_gets_no_extension_field_and_keeps_the_directory(aa, world):
 
 
 def test_editing_keeps_menus_for_go_to_menu_actions(bg, world):
-    data = system_data(name="Front desk", aa_numbers=[world.number.number],
-                       extensions=[world.extension.number], default_menu=world.main.sid,
-                       timeout_type=ActionType.GO_TO_MENU, timeout_menu=world.sales.sid)  # fmt: skip
+    data = system_data(
+        name="Front desk",
+        aa_numbers=[world.number.number],
+        extensions=[world.extension.number],
+        default_menu=world.main.sid,
+        timeout_type=ActionType.GO_TO_MENU,
+        timeout_menu=world.sales.sid,
+    )
     assert bg.post(f"/console/systems/{world.system.sid}/edit/", data).status_code == 302
     world.system.refresh_from_db()
     assert world.system.default_menu == world.main
     assert (world.system.timeout_action_type, world.system.timeout_action_data) == (
-        ActionType.GO_TO_MENU, world.sales.sid)  # fmt: skip
+        ActionType.GO_TO_MENU,
+        world.sales.sid,
+    )
 
 
 def test_the_overview_lists_menus_numbers_and_links(bg, world):
     page = text(bg.get(f"/console/systems/{world.system.sid}/"))
-    for part in ("Main menu", "Sales", "15550001000", "Europe/Paris",
-                 f"/console/systems/{world.system.sid}/schedule/",
-                 f"/console/systems/{world.system.sid}/flow/",
-                 f"/console/systems/{world.system.sid}/menus/new/"):  # fmt: skip
+    for part in (
+        "Main menu",
+        "Sales",
+        "15550001000",
+        "Europe/Paris",
+        f"/console/systems/{world.system.sid}/schedule/",
+        f"/console/systems/{world.system.sid}/flow/",
+        f"/console/systems/{world.system.sid}/menus/new/",
+    ):
         assert part in page
 
 
@@ -119,8 +150,12 @@ def test_deleting_a_system_asks_then_frees_its_numbers(bg, world):
 
 def test_another_enterprises_systems_are_not_found(bg, world_b):
     sid = world_b.system.sid
-    for url in (f"/console/systems/{sid}/", f"/console/systems/{sid}/edit/",
-                f"/console/systems/{sid}/delete/", f"/console/systems/{sid}/flow/"):  # fmt: skip
+    for url in (
+        f"/console/systems/{sid}/",
+        f"/console/systems/{sid}/edit/",
+        f"/console/systems/{sid}/delete/",
+        f"/console/systems/{sid}/flow/",
+    ):
         assert bg.get(url).status_code == 404, url
     assert bg.post(f"/console/systems/{sid}/delete/").status_code == 404
     assert world_b.system.name not in text(bg.get("/console/systems/"))
@@ -139,7 +174,8 @@ def test_lists_cost_the_same_queries_with_hundreds_of_rows(bg, world, path):
     enterprise = world.system.enterprise
     for i in range(120):
         system = make_system(enterprise, f"Line {i}")
-        PhoneNumber.objects.create(enterprise=enterprise, number=f"1555888{i:04d}",
-                                   auto_attendant=system)  # fmt: skip
+        PhoneNumber.objects.create(
+            enterprise=enterprise, number=f"1555888{i:04d}", auto_attendant=system
+        )
         make_menu(world.system, f"Menu {i}", keys={"1": ActionType.HANGUP})
     assert count() == before

@@ -56,8 +56,13 @@ def where_used(enterprise) -> dict[str, list[dict]]:
     for k in keys.select_related("menu").order_by("menu__name", "key"):
         add(k.action_data, f"key {k.key} of {k.menu.name}", k.menu.sid)
     systems = AutoAttendantSystem.objects.filter(enterprise=enterprise)
-    for s in systems.only("sid", "name", "timeout_action_data", "invalid_input_action_data",
-                          "invalid_extension_action_data"):  # fmt: skip
+    for s in systems.only(
+        "sid",
+        "name",
+        "timeout_action_data",
+        "invalid_input_action_data",
+        "invalid_extension_action_data",
+    ):
         for field, what in (
             ("timeout_action_data", "timeout"),
             ("invalid_input_action_data", "invalid input"),

@@ -3,7 +3,6 @@ showing a service's refusal where the user will see it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -133,21 +132,15 @@ def _flat(detail: Any) -> str:
     return str(detail)
 
 
-_INDEXED = re.compile(r"^(?P<base>[A-Za-z]+)\[(?P<index>\d+)\](?:\.(?P<rest>.+))?$")
-
-
 def place_error(
-    form: forms.BaseForm | None,
+    form: forms.BaseForm,
     error: AppError,
     fields: Mapping[str, str] | None = None,
     codes: Mapping[int, str] | None = None,
-) -> bool:
+) -> None:
     """Show ``error`` in ``form``: next to each field its data names (API names mapped through
     ``fields``, else a form field of the same name; ``codes`` names the field of errors whose
-    data names none), otherwise above the form. Returns True once placed, so a view can fall
-    back to a page message when there is no form."""
-    if form is None:
-        return False
+    data names none), otherwise above the form."""
     fields = fields or {}
     data = error.data if isinstance(error.data, dict) else {}
     is_field_error = error.error is Errors.VALIDATION
@@ -184,17 +177,8 @@ def place_error(
             form.add_error(field, message)
     if not placed:
         form.add_error(None, explain(error) if not is_field_error else _join(data, error))
-    return True
 
 
 def _join(data: dict, error: AppError) -> str:
     parts = [f"{k}: {v}" for k, v in data.items() if isinstance(v, str) and k not in ("sid",)]
     return "; ".join(parts) or error.message
-
-
-def split_indexed(name: str) -> tuple[str, int, str] | None:
-    """``keys[3].menuAction.actionData`` → (``keys``, 3, ``menuAction.actionData``)."""
-    match = _INDEXED.match(name)
-    if not match:
-        return None
-    return match["base"], int(match["index"]), match["rest"] or ""

@@ -27,12 +27,17 @@ def _describe(action_type: str, data: str, menus: dict, announcements: dict) -> 
     return label
 
 
+# Deeper menus are linked rather than nested, so a long chain stays readable (and renderable).
+MAX_DEPTH = 8
+
+
 def build_tree(
     menus: dict[str, dict], roots: list[tuple[str, str]], announcements: dict[str, str]
 ) -> tuple[list[dict], list[dict]]:
     """Trees from each root (``(menu sid, why it answers)``); every menu drawn once in full,
     later mentions link to it. Returns the trees and the menus no root reaches."""
     drawn: set[str] = set()
+    deferred: list[str] = []  # reached deeper than MAX_DEPTH: drawn as trees of their own
 
     def node(sid: str, path: tuple[str, ...]) -> dict:
         drawn.add(sid)
@@ -48,8 +53,9 @@ def build_tree(
             }
             target = key.action_data if key.action_type == ActionType.GO_TO_MENU else None
             if target in menus:
-                if target in path or target in drawn:
+                if target in path or target in drawn or len(path) >= MAX_DEPTH:
                     item["link"] = menus[target]["menu"]
+                    deferred.append(target)
                 else:
                     item["child"] = node(target, (*path, target))
             keys.append(item)
@@ -72,7 +78,14 @@ def build_tree(
     for sid, why in roots:
         if sid in menus and sid not in drawn:
             trees.append({"why": why, "node": node(sid, (sid,))})
-    unreachable = [node(sid, (sid,)) for sid in menus if sid not in drawn]
+    while deferred:
+        sid = deferred.pop(0)
+        if sid not in drawn:
+            trees.append({"why": "continued", "node": node(sid, (sid,))})
+    unreachable = []
+    for sid in menus:
+        if sid not in drawn:
+            unreachable.append(node(sid, (sid,)))
     return trees, unreachable
 
 

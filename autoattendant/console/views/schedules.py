@@ -70,8 +70,14 @@ def special_day_blocks(formset: BaseFormSet) -> tuple[list[BlockInput], Where]:
         key = ("row", index) if whole_day else (data["menu"], data["start_date"], data["end_date"])
         if key not in order:
             order[key] = len(blocks)
-            blocks.append({"menu": data["menu"], "start": data["start_date"],
-                           "end": data["end_date"], "entries": []})  # fmt: skip
+            blocks.append(
+                {
+                    "menu": data["menu"],
+                    "start": data["start_date"],
+                    "end": data["end_date"],
+                    "entries": [],
+                }
+            )
             where[(order[key], None)] = index
         i = order[key]
         if not whole_day:
@@ -153,13 +159,20 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
         entries = list(block.entries.all())
         if block.schedule_type == ScheduleType.WEEKLY:
             weekly_initial += [
-                {"menu": block.menu.sid, "day": e.day, "start_time": e.start_time,
-                 "end_time": e.end_time}
+                {
+                    "menu": block.menu.sid,
+                    "day": e.day,
+                    "start_time": e.start_time,
+                    "end_time": e.end_time,
+                }
                 for e in entries
-            ]  # fmt: skip
+            ]
         else:
-            dates = {"menu": block.menu.sid, "start_date": block.start_date,
-                     "end_date": block.end_date}  # fmt: skip
+            dates = {
+                "menu": block.menu.sid,
+                "start_date": block.start_date,
+                "end_date": block.end_date,
+            }
             special_initial += [
                 {**dates, "start_time": e.start_time, "end_time": e.end_time} for e in entries
             ] or [dates]
@@ -199,10 +212,16 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
             errors[which] = "Please correct the rows marked below."
 
     grid_rows = [
-        {"menu_name": names.get(r["menu"], "?"), "colour": colours.get(r["menu"], "#999"),
-         "day": r["day"], "start": r["start_time"], "end": r["end_time"], "row": i}
+        {
+            "menu_name": names.get(r["menu"], "?"),
+            "colour": colours.get(r["menu"], "#999"),
+            "day": r["day"],
+            "start": r["start_time"],
+            "end": r["end_time"],
+            "row": i,
+        }
         for i, r in enumerate(weekly_initial)
-    ]  # fmt: skip
+    ]
     return render(
         request,
         "console/schedule.html",

@@ -49,7 +49,7 @@ def transcript_line(event: tuple) -> dict | None:
     return None
 
 
-def transcript(events: tuple, names: dict[str, str]) -> list[dict]:
+def transcript(events: tuple) -> list[dict]:
     """The events in words, a prompt's "waits for keys" after what it says (the platform plays
     the nested Say/Play while it listens)."""
     lines: list[dict] = []
@@ -145,7 +145,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     steps = [
         {
             "step": step,
-            "lines": transcript(step.events, names),
+            "lines": transcript(step.events),
             "notes": [readable(note, names) for note in step.notes[0 if step.input else 1 :]],
         }
         for step in simulation.steps

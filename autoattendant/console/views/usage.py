@@ -56,11 +56,11 @@ def usage_chart(request: HttpRequest) -> HttpResponse:
     today = timezone.now().date()
     periods = list(usage_series("monthly", today))
     counts = usage_counts(periods, [request.enterprise.pk], today)
+    mine = request.enterprise.pk
     rows = [
-        (p.first.strftime("%b %y"), counts[i].get(request.enterprise.pk).count
-         if request.enterprise.pk in counts[i] else 0, p)
-        for i, p in enumerate(periods)
-    ]  # fmt: skip
+        (period.first.strftime("%b %y"), tally[mine].count if mine in tally else 0, period)
+        for period, tally in zip(periods, counts, strict=True)
+    ]
     return render(
         request,
         "console/usage.html",
