@@ -54,6 +54,31 @@ _UPDATABLE = [
 ]
 
 
+# The API's field names → the keys ``do_create_system`` / ``do_update_system`` take (model
+# names; actions and number lists are resolved by the service). API and console share it.
+API_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "status": "status",
+    "timezoneId": "timezone_id",
+    "timeoutSeconds": "timeout_seconds",
+    "timeoutMaxOccurance": "timeout_max",
+    "invalidInputMaxOccurance": "invalid_input_max",
+    "invalidExtensionMaxOccurance": "invalid_extension_max",
+    "timeoutAction": "timeout_action",
+    "invalidInputAction": "invalid_input_action",
+    "invalidExtensionAction": "invalid_extension_action",
+    "aaNumbers": "main_numbers",
+    "extensions": "extensions",
+    "defaultMenuSid": "default_menu_sid",
+}
+
+
+def changes_from_api(data: dict) -> dict:
+    """Validated API fields → the service's change keys (absent fields stay absent)."""
+    return {key: data[api] for api, key in API_FIELDS.items() if api in data}
+
+
 @functools.cache
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

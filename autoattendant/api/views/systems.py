@@ -10,7 +10,12 @@ from ...access import resolve_enterprise
 from ...choices import SystemStatus
 from ...errors import Errors
 from ...models import AutoAttendantSystem, PhoneNumber
-from ...services.systems import do_create_system, do_delete_system, do_update_system
+from ...services.systems import (
+    changes_from_api,
+    do_create_system,
+    do_delete_system,
+    do_update_system,
+)
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.systems import (
@@ -31,28 +36,6 @@ class AutoAttendantSystemFilterSet(BaseFilterSet):
 
 
 SYSTEM_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
-
-# API field → service key (model names; actions and lists are handled by the service).
-_CHANGES = {
-    "name": "name",
-    "description": "description",
-    "status": "status",
-    "timezoneId": "timezone_id",
-    "timeoutSeconds": "timeout_seconds",
-    "timeoutMaxOccurance": "timeout_max",
-    "invalidInputMaxOccurance": "invalid_input_max",
-    "invalidExtensionMaxOccurance": "invalid_extension_max",
-    "timeoutAction": "timeout_action",
-    "invalidInputAction": "invalid_input_action",
-    "invalidExtensionAction": "invalid_extension_action",
-    "aaNumbers": "main_numbers",
-    "extensions": "extensions",
-    "defaultMenuSid": "default_menu_sid",
-}
-
-
-def _changes(data: dict) -> dict:
-    return {key: data[api] for api, key in _CHANGES.items() if api in data}
 
 
 def _live_numbers():
@@ -89,7 +72,8 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
     def create(self, request):
         data = validated(AutoAttendantSystemWriteSerializer, body(request))
         enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
-        system = do_create_system(request.user, enterprise=enterprise, changes=_changes(data))
+        changes = changes_from_api(data)
+        system = do_create_system(request.user, enterprise=enterprise, changes=changes)
         return Response(self.serialize(self.get_object(system.sid)))
 
     def update(self, request, sid: str):
@@ -99,7 +83,7 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
             enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
             if enterprise != system.enterprise:  # systems do not move between enterprises
                 raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
-        do_update_system(request.user, system, _changes(data))
+        do_update_system(request.user, system, changes_from_api(data))
         return Response(self.serialize(self.get_object(sid)))
 
     partial_update = update

@@ -15,29 +15,16 @@ from django.urls import reverse
 from ...api.serializers.systems import AutoAttendantSystemWriteSerializer
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
-from ...services.systems import do_create_system, do_delete_system, do_update_system
+from ...services.systems import (
+    changes_from_api,
+    do_create_system,
+    do_delete_system,
+    do_update_system,
+)
 from ..forms import SystemForm, action_kinds
 from ..week import menu_colour
 from .base import api_validated, console_view, explain, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
-
-# The API's field names → the service's (``services.systems``).
-SERVICE_NAMES = {
-    "name": "name",
-    "description": "description",
-    "status": "status",
-    "timezoneId": "timezone_id",
-    "timeoutSeconds": "timeout_seconds",
-    "timeoutMaxOccurance": "timeout_max",
-    "invalidInputMaxOccurance": "invalid_input_max",
-    "invalidExtensionMaxOccurance": "invalid_extension_max",
-    "timeoutAction": "timeout_action",
-    "invalidInputAction": "invalid_input_action",
-    "invalidExtensionAction": "invalid_extension_action",
-    "aaNumbers": "main_numbers",
-    "extensions": "extensions",
-    "defaultMenuSid": "default_menu_sid",
-}
 
 SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "default_menu")
 
@@ -116,7 +103,7 @@ def _save(request: HttpRequest, form: SystemForm, system: AutoAttendantSystem | 
     body, fields = form.api_body()
     try:
         data = api_validated(AutoAttendantSystemWriteSerializer, body)
-        changes = {SERVICE_NAMES[k]: v for k, v in data.items() if k in SERVICE_NAMES}
+        changes = changes_from_api(data)
         if system is None:
             return do_create_system(request.user, enterprise=request.enterprise, changes=changes)
         return do_update_system(request.user, system, changes)
