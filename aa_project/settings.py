@@ -82,9 +82,20 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            # A reused connection is checked with a round trip at the start of each request.
+            conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
         )
     }
+    # PostgreSQL plans a query on every run unless it is prepared: with server-side binding each
+    # connection prepares its frequent queries once (the call flow's lookup: 0.6 ms → 0.06 ms of
+    # database CPU; see docs/performance.md). Off by default, as in Django: a transaction-mode
+    # pooler (PgBouncer before 1.21) cannot keep prepared statements.
+    if env_bool("DB_PREPARED_STATEMENTS", False):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
+        )
 else:
     DATABASES = {
         "default": {

@@ -11,12 +11,19 @@ path reads one row and nothing else:
   default, Redis in production), keyed by system sid, ``flow_version``, the system row's
   ``date_updated`` and the base URL its Play URLs were made absolute with. Every write to what a
   call hears bumps ``flow_version`` (services call ``touch_systems``; ``autoattendant.signals`` is
-  the safety net), so a stale flow is never read and needs no explicit deletion.
+  the safety net), so a stale flow is never read and needs no explicit deletion. In front of a
+  shared cache each process keeps its most recently used flows too (``CALLFLOW_LOCAL_FLOWS``,
+  default 1024; none in front of the in-process default cache): under the same versioned key, so
+  it is exactly as fresh, and it saves the cache round trip and the unpickling.
+
 - :func:`build_snapshot` — on a miss, **four queries** whatever the number of menus, keys,
   schedule entries or extensions: the system with its directory, the menus with their keys, the
   schedule blocks with their entries, and the announcements the flow refers to.
 
 So a call-flow request costs one query on a warm cache and at most five on a cold one.
+
+The lookups' SQL is compiled by the ORM once per process and then run as is: compiling a query
+costs more than PostgreSQL takes to answer it.
 """
 
 from __future__ import annotations
@@ -24,12 +31,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from .callflow.model import (
     Action,
@@ -94,6 +106,9 @@ class FlowRef:
 
 def _ref(row: dict[str, Any], prefix: str = "") -> FlowRef:
     stamp = row[f"{prefix}date_updated"]
+    # An aware datetime on PostgreSQL; the stored text on SQLite (rows are read without the
+    # ORM's converters): either identifies the write.
+    stamp_id = int(stamp.timestamp() * 1_000_000) if isinstance(stamp, datetime) else stamp
     live = (
         row[f"{prefix}status"] == SystemStatus.ACTIVE
         and row["enterprise__status"] == EnterpriseStatus.ACTIVE
@@ -103,12 +118,62 @@ def _ref(row: dict[str, Any], prefix: str = "") -> FlowRef:
         system_sid=row[f"{prefix}sid"],
         enterprise_id=row["enterprise_id"],
         enterprise_sid=row["enterprise__sid"],
-        version=f"{row[f'{prefix}flow_version']}.{int(stamp.timestamp() * 1_000_000)}",
+        version=f"{row[f'{prefix}flow_version']}.{stamp_id}",
         live=live,
     )
 
 
 _REF_FIELDS = ("id", "sid", "flow_version", "date_updated", "status")
+_NUMBER_FIELDS = (
+    "enterprise_id",
+    "enterprise__sid",
+    "enterprise__status",
+    *(f"auto_attendant__{name}" for name in _REF_FIELDS),
+)
+_SYSTEM_FIELDS = ("enterprise_id", "enterprise__sid", "enterprise__status", *_REF_FIELDS)
+
+
+class CompiledLookup:
+    """A one-row ``values()`` query compiled to SQL once per database, then run with new values.
+
+    ``build`` makes the queryset from placeholder strings (one per keyword; string fields
+    only); the compiled parameters are mapped back to the keywords, so the ORM stays the only
+    author of the SQL (table names, joins, quoting, the database's dialect) and each call is one
+    ``cursor.execute``.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], fields: tuple[str, ...], *names: str):
+        self.build = build
+        self.fields = fields
+        self.names = names
+        self._compiled: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, tuple[str, ...]]:
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            placeholders = {name: f"\x00{name}" for name in self.names}
+            queryset = self.build(**placeholders).values(*self.fields).order_by()[:1]
+            sql, params = queryset.query.get_compiler(alias).as_sql()
+            by_value = {value: name for name, value in placeholders.items()}
+            compiled = (sql, tuple(by_value[value] for value in params))
+            self._compiled[alias] = compiled
+        return compiled
+
+    def first(self, alias: str = "default", **values: Any) -> dict[str, Any] | None:
+        sql, order = self._compile(alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, [values[name] for name in order])
+            row = cursor.fetchone()
+            names = [column[0] for column in cursor.description]
+        return None if row is None else dict(zip(names, row, strict=True))
+
+
+_NUMBER_LOOKUP = CompiledLookup(
+    lambda digits: PhoneNumber.objects.live().filter(number=digits), _NUMBER_FIELDS, "digits"
+)
+_SYSTEM_LOOKUP = CompiledLookup(
+    lambda sid: AutoAttendantSystem.objects.filter(sid=sid), _SYSTEM_FIELDS, "sid"
+)
 
 
 def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
@@ -117,21 +182,13 @@ def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
     Raises 491 when no live number has these digits (or it belongs to another enterprise than
     ``enterprise_id``, when given), 490 when the number has no AA system.
     """
-    numbers = PhoneNumber.objects.live().filter(number=digits)
-    if enterprise_id is not None:
-        numbers = numbers.filter(enterprise_id=enterprise_id)
-    row = (
-        numbers.values(
-            "enterprise_id",
-            "enterprise__sid",
-            "enterprise__status",
-            *(f"auto_attendant__{name}" for name in _REF_FIELDS),
-        )
-        .order_by()
-        .first()
-        if digits
-        else None
-    )
+    if not digits:
+        row = None
+    elif enterprise_id is None:
+        row = _NUMBER_LOOKUP.first(digits=digits)
+    else:
+        row = PhoneNumber.objects.live().filter(number=digits, enterprise_id=enterprise_id)
+        row = row.values(*_NUMBER_FIELDS).order_by().first()
     if row is None:
         raise Errors.NUMBER_NOT_FOUND({"phoneNumber": digits})
     if row["auto_attendant__id"] is None:
@@ -141,12 +198,7 @@ def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
 
 def lookup_system(sid: str) -> FlowRef | None:
     """The system with this sid (a continuation names it in its signed state) — one query."""
-    row = (
-        AutoAttendantSystem.objects.filter(sid=sid)
-        .values("enterprise_id", "enterprise__sid", "enterprise__status", *_REF_FIELDS)
-        .order_by()
-        .first()
-    )
+    row = _SYSTEM_LOOKUP.first(sid=sid)
     return None if row is None else _ref(row)
 
 
@@ -155,14 +207,66 @@ def _cache_key(ref: FlowRef, base_url: str) -> str:
     return f"aa:flow:{ref.system_sid}:{ref.version}:{base}"
 
 
+#: Compiled flows each process keeps in front of a shared cache (see ``CALLFLOW_LOCAL_FLOWS``).
+DEFAULT_LOCAL_FLOWS = 1024
+
+
+class _LocalFlows:
+    """The process's most recently used compiled flows, by cache key (a bounded LRU shared by
+    the process's threads). The key carries the flow's version, so an entry is never stale:
+    a change makes the next call ask for another key."""
+
+    def __init__(self) -> None:
+        self._flows: OrderedDict[str, System] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> System | None:
+        with self._lock:
+            system = self._flows.get(key)
+            if system is not None:
+                self._flows.move_to_end(key)
+            return system
+
+    def put(self, key: str, system: System, capacity: int) -> None:
+        with self._lock:
+            self._flows[key] = system
+            self._flows.move_to_end(key)
+            while len(self._flows) > capacity:
+                self._flows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._flows.clear()
+
+
+local_flows = _LocalFlows()
+
+
+def _local_capacity() -> int:
+    """``CALLFLOW_LOCAL_FLOWS`` when set; else none in front of the in-process cache (it is
+    local already) and :data:`DEFAULT_LOCAL_FLOWS` in front of a shared one."""
+    capacity = getattr(settings, "CALLFLOW_LOCAL_FLOWS", None)
+    if capacity is None:
+        backend = settings.CACHES["default"]["BACKEND"]
+        capacity = 0 if backend.endswith(".LocMemCache") else DEFAULT_LOCAL_FLOWS
+    return capacity
+
+
 def get_snapshot(ref: FlowRef, base_url: str = "") -> System:
-    """The compiled flow of ``ref``'s system: cached, else built (four queries) and cached."""
+    """The compiled flow of ``ref``'s system: this process's copy, else the cache's, else built
+    (four queries) and cached."""
     key = _cache_key(ref, base_url)
+    capacity = _local_capacity()
+    system = local_flows.get(key) if capacity else None
+    if system is not None:
+        return system
     system = cache.get(key)
     if system is None:
         system = build_snapshot(ref.system_id, base_url=base_url)
         timeout = getattr(settings, "CALLFLOW_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
         cache.set(key, system, timeout)
+    if capacity:
+        local_flows.put(key, system, capacity)
     return system
 
 

@@ -1,7 +1,7 @@
 """Load the call flow and the busiest API lists under gunicorn, side by side with a bare view.
 
     python bench/generate_data.py            # once: the deployment in PostgreSQL
-    python bench/load.py [--levels 1,8,32] [--duration 8] [--rounds 2] [--out results.json]
+    python bench/load.py [--levels 1,8,32] [--duration 8] [--rounds 3] [--out results.json]
 
 Starts gunicorn on ``127.0.0.1:--port`` with ``DEBUG=false`` on the generated database
 (``--database-url``) and Redis as the cache (``--redis-url``; that Redis database is flushed
@@ -9,7 +9,8 @@ first), with ``BENCH_BASELINE=1`` so ``/autoattendant/internal/baseline`` exists
 
 1. **Warm-up**: one entry call to each of the first ``--systems`` main numbers (four at a time),
    which compiles and caches their flows; the cold latency is reported, and each answer's
-   ``<Gather action>`` URL is kept for the key-press requests.
+   ``<Gather action>`` URL is kept for the key-press requests. Then ``--settle`` unmeasured
+   seconds of both, so that every worker process holds the flows in its local copy.
 2. **Call flow**, at each concurrency level and for each round, three ``wrk`` runs back to back:
    *baseline* (``POST /internal/baseline``: a constant RCML document, no database),
    *entry* (``POST /internal/rcml`` with ``To`` = a random main number, ``From``, ``CallSid``),
@@ -147,6 +148,7 @@ def start_server(args) -> subprocess.Popen:
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "BENCH_BASELINE": "1",
+        "DB_PREPARED_STATEMENTS": "false" if args.no_prepared_statements else "true",
         "LOG_LEVEL": "WARNING",
     }
     command = [
@@ -338,9 +340,15 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
     parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--no-prepared-statements",
+        action="store_true",
+        help="run the server without DB_PREPARED_STATEMENTS (Django's default)",
+    )
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--duration", type=int, default=8, help="seconds per call-flow run")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--settle", type=int, default=5, help="unmeasured seconds after warm-up")
     parser.add_argument("--list-levels", default="1,8")
     parser.add_argument("--list-duration", type=int, default=5)
     parser.add_argument("--systems", type=int, default=1000, help="main numbers in rotation")
@@ -352,7 +360,9 @@ def main() -> None:
 
     redis.Redis.from_url(args.redis_url).flushdb()
     info = machine(args.database_url)
-    config = f"{args.workers} {args.worker_class} workers x {args.threads} threads"
+    config = f"{args.workers} {args.worker_class} workers x {args.threads} threads" + (
+        "" if args.no_prepared_statements else ", prepared statements"
+    )
     print(f"{info['cpus']} CPUs ({info['cpu']}); gunicorn {config}; wrk {args.wrk_threads} threads")
     authorization = operator_credentials(args.database_url)
     server = start_server(args)
@@ -370,6 +380,10 @@ def main() -> None:
         baseline = [("POST", BASELINE_PATH, urlencode({**CALL_PARAMS, "To": main_number(1)}))]
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
+            # Unmeasured: every worker process fetches the flows into its own local copy.
+            args.current_level, args.current_duration = 8, args.settle
+            for name, requests in (("settle: entry", entries), ("settle: key press", presses)):
+                run_wrk(wrk, args, workdir, name, requests, "<Gather")
             args.current_duration = args.duration
             for round_ in range(1, args.rounds + 1):
                 print(f"call flow, round {round_}:")

@@ -50,10 +50,10 @@ def echo(payload: Any) -> dict:
 
 class EnvelopeRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Errors arrive already shaped by the exception handler; successes are wrapped here.
         response = (renderer_context or {}).get("response")
         if response is not None and not getattr(response, "exception", False):
-            if not getattr(response, "enveloped", False):
-                data = success(data)
+            data = success(data)
         return super().render(data, accepted_media_type, renderer_context)
 
 

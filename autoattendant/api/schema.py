@@ -104,7 +104,7 @@ def wrap_in_envelope(result: dict, generator, request, public) -> dict:
         (path.rstrip("/") or "/"): operations for path, operations in result["paths"].items()
     }
     for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+        for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]

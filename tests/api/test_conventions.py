@@ -39,9 +39,7 @@ def test_a_json_array_body_is_a_400(bg_admin):
 
 
 def test_wrong_types_name_the_field(bg_admin):
-    r = bg_admin.client.post(
-        "/autoattendant/user", {"emailId": ["a"], "role": 7}, format="json"
-    )
+    r = bg_admin.client.post("/autoattendant/user", {"emailId": ["a"], "role": 7}, format="json")
     doc = assert_envelope(r, 400, "600")
     assert {"emailId", "role"} <= set(doc["data"])
 
@@ -123,7 +121,9 @@ def test_wrong_password_is_a_401(bg_admin):
 def test_both_usernames_and_both_secrets_work(bg_admin):
     for username in (bg_admin.user.email, bg_admin.user.account_sid, bg_admin.user.email.upper()):
         for secret in (bg_admin.token, PASSWORD):
-            assert make_client(username, secret).get("/autoattendant/user/search").status_code == 200
+            assert (
+                make_client(username, secret).get("/autoattendant/user/search").status_code == 200
+            )
 
 
 def test_failed_logins_are_throttled_per_username(bg_admin, settings):
@@ -136,9 +136,12 @@ def test_failed_logins_are_throttled_per_username(bg_admin, settings):
     assert int(r["Retry-After"]) > 0
     assert doc["message"] == "Too many requests"
     # Even the right secret is refused for that username until the window ends...
-    assert make_client(bg_admin.user.email, bg_admin.token).get(
-        "/autoattendant/user/search", REMOTE_ADDR="10.9.9.9"
-    ).status_code == 429
+    assert (
+        make_client(bg_admin.user.email, bg_admin.token)
+        .get("/autoattendant/user/search", REMOTE_ADDR="10.9.9.9")
+        .status_code
+        == 429
+    )
 
 
 def test_failed_logins_are_throttled_per_address(bg_admin, aa_admin, settings):
@@ -207,9 +210,9 @@ def test_trailing_slash_is_optional(bg_admin):
 
 
 def test_numeric_strings_are_accepted_for_page_size(bg_admin):
-    assert bg_admin.client.get("/autoattendant/user/search?pageSize=5").json()["data"][
-        "pageSize"
-    ] == 5
+    assert (
+        bg_admin.client.get("/autoattendant/user/search?pageSize=5").json()["data"]["pageSize"] == 5
+    )
 
 
 def test_openapi_schema_documents_the_envelope(anon):
