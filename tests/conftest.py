@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from autoattendant.choices import Role
 from autoattendant.models import Enterprise, User
+from autoattendant.snapshots import local_flows
 
 PASSWORD = "Corr3ct-Horse-Battery"
 
@@ -20,8 +21,10 @@ PASSWORD = "Corr3ct-Horse-Battery"
 def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    local_flows.clear()  # the per-process copy in front of a shared (Redis) cache
     yield
     cache.clear()
+    local_flows.clear()
 
 
 @dataclass

@@ -47,7 +47,8 @@ def test_the_local_copy_is_bounded(enterprise_a, settings):
 
 def test_by_default_it_fronts_only_a_shared_cache(settings):
     del settings.CALLFLOW_LOCAL_FLOWS
-    assert _local_capacity() == 0  # the tests' in-process cache
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert _local_capacity() == 0  # an in-process cache is local already
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
