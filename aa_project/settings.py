@@ -209,6 +209,19 @@ ANNOUNCEMENT_LANGUAGES = env_list(
 # Dial-by-name: the smallest rapidfuzz WRatio score that counts as a match.
 DIAL_BY_NAME_MIN_SCORE = env_int("DIAL_BY_NAME_MIN_SCORE", 80)
 
+# The call flow's process-local memory (docs/performance.md). Compiled flows in front of the
+# shared cache (unset: 1024 in front of Redis, none in front of the in-process cache), engine
+# answers, and routes (number → system), which on PostgreSQL are dropped on the notification of
+# any change to numbers, systems or enterprises; turn those notifications off behind a
+# transaction-mode connection pooler, which cannot keep a LISTEN.
+CALLFLOW_LOCAL_FLOWS = env_int("CALLFLOW_LOCAL_FLOWS", -1)
+if CALLFLOW_LOCAL_FLOWS < 0:
+    CALLFLOW_LOCAL_FLOWS = 1024 if REDIS_URL else 0
+CALLFLOW_LOCAL_ANSWERS = env_int("CALLFLOW_LOCAL_ANSWERS", 4096)
+CALLFLOW_LOCAL_ROUTES = env_int("CALLFLOW_LOCAL_ROUTES", 16384)
+CALLFLOW_ROUTE_NOTIFICATIONS = env_bool("CALLFLOW_ROUTE_NOTIFICATIONS", True)
+CALLFLOW_ROUTES_MAX_AGE = env_int("CALLFLOW_ROUTES_MAX_AGE", 60)
+
 # Serve /autoattendant/internal/baseline (a constant RCML document, no database): the bare
 # Django view the call-flow benchmark compares with. Off in production.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)

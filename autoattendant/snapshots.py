@@ -28,11 +28,10 @@ costs more than PostgreSQL takes to answer it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import Q, QuerySet
 
 from .callflow.model import (
@@ -55,14 +54,18 @@ from .callflow.model import (
 )
 from .choices import EnterpriseStatus, ScheduleType, SystemStatus
 from .errors import Errors
+from .lru import LocalLru
 from .models import Announcement as AnnouncementRow
 from .models import AutoAttendantSystem, PhoneNumber, ScheduleBlock
 from .models import Menu as MenuRow
+from .routing import remembered_route
 from .sids import ANNOUNCEMENT
 
 __all__ = [
     "FlowRef",
+    "answers_capacity",
     "build_snapshot",
+    "flow_key",
     "get_snapshot",
     "load_flow",
     "lookup_number",
@@ -160,12 +163,30 @@ class CompiledLookup:
         return compiled
 
     def first(self, alias: str = "default", **values: Any) -> dict[str, Any] | None:
+        """The row, or None. Outside a transaction a dropped connection (a database restart, an
+        idle timeout) is reopened and the query run again, so the lookup needs no health check
+        at the start of the request and the caller never hears an apology for it."""
         sql, order = self._compile(alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [values[name] for name in order])
+        params = [values[name] for name in order]
+        connection = connections[alias]
+        retry = not connection.in_atomic_block
+        if retry:
+            connection.health_check_done = True  # this query checks the connection itself
+        try:
+            return self._run(connection, sql, params)
+        except (InterfaceError, OperationalError):
+            if not retry:
+                raise
+            logger.warning("Database connection lost; reconnecting for the call-flow lookup")
+            connection.close()
+            return self._run(connection, sql, params)
+
+    def _run(self, connection: Any, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-            names = [column[0] for column in cursor.description]
-        return None if row is None else dict(zip(names, row, strict=True))
+        # values() selects the fields in the order named.
+        return None if row is None else dict(zip(self.fields, row, strict=True))
 
 
 _NUMBER_LOOKUP = CompiledLookup(
@@ -185,7 +206,7 @@ def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
     if not digits:
         row = None
     elif enterprise_id is None:
-        row = _NUMBER_LOOKUP.first(digits=digits)
+        row = remembered_route(("number", digits), lambda: _NUMBER_LOOKUP.first(digits=digits))
     else:
         row = PhoneNumber.objects.live().filter(number=digits, enterprise_id=enterprise_id)
         row = row.values(*_NUMBER_FIELDS).order_by().first()
@@ -198,48 +219,32 @@ def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
 
 def lookup_system(sid: str) -> FlowRef | None:
     """The system with this sid (a continuation names it in its signed state) — one query."""
-    row = _SYSTEM_LOOKUP.first(sid=sid)
+    row = remembered_route(("system", sid), lambda: _SYSTEM_LOOKUP.first(sid=sid))
     return None if row is None else _ref(row)
 
 
-def _cache_key(ref: FlowRef, base_url: str) -> str:
-    base = hashlib.sha256(base_url.encode()).hexdigest()[:16]
-    return f"aa:flow:{ref.system_sid}:{ref.version}:{base}"
+@functools.lru_cache(maxsize=64)
+def _base_tag(base_url: str) -> str:
+    return hashlib.sha256(base_url.encode()).hexdigest()[:16]
+
+
+def flow_key(ref: FlowRef, base_url: str) -> str:
+    """The compiled flow's cache key: it names the flow's version, so it changes with every write
+    the flow depends on. Whatever is derived from a flow may be remembered under it."""
+    return f"aa:flow:{ref.system_sid}:{ref.version}:{_base_tag(base_url)}"
 
 
 #: Compiled flows each process keeps in front of a shared cache (see ``CALLFLOW_LOCAL_FLOWS``).
 DEFAULT_LOCAL_FLOWS = 1024
+#: Engine answers each process remembers (see ``CALLFLOW_LOCAL_ANSWERS``).
+DEFAULT_LOCAL_ANSWERS = 4096
 
 
-class _LocalFlows:
-    """The process's most recently used compiled flows, by cache key (a bounded LRU shared by
-    the process's threads). The key carries the flow's version, so an entry is never stale:
-    a change makes the next call ask for another key."""
-
-    def __init__(self) -> None:
-        self._flows: OrderedDict[str, System] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> System | None:
-        with self._lock:
-            system = self._flows.get(key)
-            if system is not None:
-                self._flows.move_to_end(key)
-            return system
-
-    def put(self, key: str, system: System, capacity: int) -> None:
-        with self._lock:
-            self._flows[key] = system
-            self._flows.move_to_end(key)
-            while len(self._flows) > capacity:
-                self._flows.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._flows.clear()
-
-
-local_flows = _LocalFlows()
+#: The process's most recently used compiled flows, by :func:`flow_key`.
+local_flows = LocalLru()
+#: The process's most recent engine answers, by their flow's key and the request's inputs
+#: (``services.simulation``).
+local_answers = LocalLru()
 
 
 def _local_capacity() -> int:
@@ -252,10 +257,15 @@ def _local_capacity() -> int:
     return capacity
 
 
+def answers_capacity() -> int:
+    """``CALLFLOW_LOCAL_ANSWERS`` when set, else :data:`DEFAULT_LOCAL_ANSWERS` (0 turns it off)."""
+    return getattr(settings, "CALLFLOW_LOCAL_ANSWERS", DEFAULT_LOCAL_ANSWERS)
+
+
 def get_snapshot(ref: FlowRef, base_url: str = "") -> System:
     """The compiled flow of ``ref``'s system: this process's copy, else the cache's, else built
     (four queries) and cached."""
-    key = _cache_key(ref, base_url)
+    key = flow_key(ref, base_url)
     capacity = _local_capacity()
     system = local_flows.get(key) if capacity else None
     if system is not None:

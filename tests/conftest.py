@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 
 from autoattendant.choices import Role
 from autoattendant.models import Enterprise, User
-from autoattendant.snapshots import local_flows
+from autoattendant.routing import local_routes
+from autoattendant.snapshots import local_answers, local_flows
 
 PASSWORD = "Corr3ct-Horse-Battery"
 
@@ -22,9 +23,13 @@ def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     local_flows.clear()  # the per-process copy in front of a shared (Redis) cache
+    local_answers.clear()
+    local_routes.clear()
     yield
     cache.clear()
     local_flows.clear()
+    local_answers.clear()
+    local_routes.clear()
 
 
 @dataclass

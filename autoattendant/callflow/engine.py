@@ -55,9 +55,11 @@ __all__ = [
     "TEXT_NO_ANNOUNCEMENT",
     "UNANSWERED_DIAL_STATUSES",
     "CallResult",
+    "Opening",
     "UrlBuilder",
     "apology_rcml",
     "hangup_rcml",
+    "open_menu",
     "start",
     "step",
 ]
@@ -377,25 +379,47 @@ class _Turn:
             self.hang_up(f"dial ended {status or '(no status)'}; call over")
 
 
-def start(system: System, instant: datetime, *, url_builder: UrlBuilder) -> CallResult:
-    """Answer the entry request of a call at ``instant`` (aware; the platform's "now").
-
-    With no menu for the instant (no schedule entry, no default menu) the RCML apologises and
-    hangs up and ``error_code`` is 498, which the RCML API reports as its error.
-    """
-    resolution = resolve(system, instant)
+def open_menu(system: System, menu_sid: str, *, url_builder: UrlBuilder) -> CallResult:
+    """The first answer of a call the schedule sends to ``menu_sid``: the menu's prompt (an
+    apology if that menu is gone). A pure function of the flow, the menu and the URL builder, so
+    callers may keep it per compiled flow (see :func:`start`)."""
     turn = _Turn(system, url_builder, step_number=1)
-    turn.note(resolution.reason)
-    if resolution.menu_sid is None:
-        turn.apologise("no menu for this instant")
-        return turn.result(error_code=NO_SCHEDULE_ERROR, resolution=resolution)
-    state = CallState(
-        system_sid=system.sid, organization=system.enterprise_sid, menu_sid=resolution.menu_sid
-    )
+    state = CallState(system_sid=system.sid, organization=system.enterprise_sid, menu_sid=menu_sid)
     turn.menu_prompt(state)
     if turn.menu_sid is None:
-        turn.menu_sid = resolution.menu_sid
-    return turn.result(resolution=resolution)
+        turn.menu_sid = menu_sid
+    return turn.result()
+
+
+#: What :func:`start` calls for the scheduled menu's answer: :func:`open_menu`, or a remembered one.
+Opening = Callable[[System, str], CallResult]
+
+
+def start(
+    system: System,
+    instant: datetime,
+    *,
+    url_builder: UrlBuilder,
+    opening: Opening | None = None,
+) -> CallResult:
+    """Answer the entry request of a call at ``instant`` (aware; the platform's "now").
+
+    The schedule picks the menu and :func:`open_menu` answers it; ``opening`` may be given
+    instead to reuse earlier answers (it receives the system and the menu sid). With no menu for
+    the instant (no schedule entry, no default menu) the RCML apologises and hangs up and
+    ``error_code`` is 498, which the RCML API reports as its error.
+    """
+    resolution = resolve(system, instant)
+    if resolution.menu_sid is None:
+        turn = _Turn(system, url_builder, step_number=1)
+        turn.note(resolution.reason)
+        turn.apologise("no menu for this instant")
+        return turn.result(error_code=NO_SCHEDULE_ERROR, resolution=resolution)
+    if opening is None:
+        first = open_menu(system, resolution.menu_sid, url_builder=url_builder)
+    else:
+        first = opening(system, resolution.menu_sid)
+    return replace(first, notes=(resolution.reason, *first.notes), resolution=resolution)
 
 
 def step(

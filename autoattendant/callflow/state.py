@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 __all__ = [
     "MAX_PATH",
@@ -35,6 +36,7 @@ __all__ = [
     "decode",
     "encode",
     "encode_query",
+    "query_string",
 ]
 
 #: The longest RETURN_TO_PREVIOUS_MENU history kept; older entries are dropped so URLs stay short.
@@ -153,8 +155,23 @@ def _key_bytes(key: bytes | str) -> bytes:
     return raw
 
 
+#: What ``quote_plus`` leaves as it is; sids, counters and modes are made of nothing else.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quote(value: str) -> str:
+    """``quote_plus(value)``, without its cost for the values that need no quoting."""
+    return value if _UNQUOTED.fullmatch(value) else quote_plus(value)
+
+
+def query_string(pairs: Iterable[tuple[str, str]]) -> str:
+    """``urllib.parse.urlencode(pairs)`` for string pairs, at a fraction of its cost."""
+    return "&".join(f"{_quote(name)}={_quote(value)}" for name, value in pairs)
+
+
 def _signature(params: Mapping[str, str], key: bytes | str) -> str:
-    message = _VERSION + "?" + urlencode([(name, params[name]) for name in STATE_PARAMS])
+    query = query_string((name, params[name]) for name in STATE_PARAMS)
+    message = f"{_VERSION}?{query}"
     return hmac.new(_key_bytes(key), message.encode(), hashlib.sha256).hexdigest()
 
 
@@ -167,7 +184,7 @@ def encode(state: CallState, key: bytes | str) -> dict[str, str]:
 
 def encode_query(state: CallState, key: bytes | str) -> str:
     """``encode`` as a URL query string (without the leading ``?``)."""
-    return urlencode(encode(state, key))
+    return query_string(encode(state, key).items())
 
 
 def carries_state(params: Mapping[str, str]) -> bool:

@@ -12,10 +12,12 @@ straight back, which is what a verified signature yields.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +30,16 @@ from ..callflow.model import System
 from ..callflow.rcml import Event
 from ..callflow.state import CallState, Mode, encode_query
 from ..errors import Errors
-from ..snapshots import FlowRef, get_snapshot, lookup_number, lookup_system, normalise_dialled
+from ..snapshots import (
+    FlowRef,
+    answers_capacity,
+    flow_key,
+    get_snapshot,
+    local_answers,
+    lookup_number,
+    lookup_system,
+    normalise_dialled,
+)
 
 __all__ = [
     "RCML_PATH",
@@ -55,7 +66,12 @@ _KEY_LABEL = b"autoattendant.callflow.state.v1"
 def state_key() -> bytes:
     """The call-state signing key: an HMAC of a fixed label keyed with ``SECRET_KEY``, so the
     secret itself never signs anything and rotating it invalidates calls in progress only."""
-    return hmac.new(settings.SECRET_KEY.encode(), _KEY_LABEL, hashlib.sha256).digest()
+    return _derive_state_key(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _derive_state_key(secret: str) -> bytes:
+    return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
 
 
 def url_builder(base_url: str, key: bytes | None = None) -> UrlBuilder:
@@ -88,15 +104,41 @@ class Answer:
     system: System
 
 
+def _remembered(key: tuple, answer: Callable[[], CallResult]) -> CallResult:
+    """``answer()``, remembered under ``key`` in this process (see :func:`answer_entry`)."""
+    capacity = answers_capacity()
+    if not capacity:
+        return answer()
+    result = local_answers.get(key)
+    if result is None:
+        result = answer()
+        local_answers.put(key, result, capacity)
+    return result
+
+
 def answer_entry(ref: FlowRef, instant: datetime, base_url: str) -> Answer:
     """The first RCML of a call to ``ref``'s system at ``instant``: the scheduled menu's prompt,
     or an apology and hang-up (the result's ``error_code`` is 498 when no menu applies; a
-    suspended system or enterprise is apologised for too). One query on a warm cache besides
-    the caller's lookup — none at all."""
+    suspended system or enterprise is apologised for too). No query on a warm cache besides the
+    caller's lookup.
+
+    An answer is a pure function of the compiled flow and the request's inputs, so each process
+    remembers its recent ones (``CALLFLOW_LOCAL_ANSWERS``) under the flow's versioned key: a
+    menu's opening prompt here, a continuation in :func:`answer_continuation`. Any change to the
+    flow changes the key, so a remembered answer is never stale.
+    """
     system = get_snapshot(ref, base_url)
     if not ref.live:
         return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
-    result = engine.start(system, instant, url_builder=url_builder(base_url))
+    key = (flow_key(ref, base_url), state_key())
+    build_url = url_builder(base_url)
+
+    def opening(flow: System, menu_sid: str) -> CallResult:
+        return _remembered(
+            (*key, menu_sid), lambda: engine.open_menu(flow, menu_sid, url_builder=build_url)
+        )
+
+    result = engine.start(system, instant, url_builder=build_url, opening=opening)
     return Answer(result, ref, system)
 
 
@@ -109,21 +151,26 @@ def answer_continuation(
     dial_status: str | None = None,
 ) -> CallResult:
     """The next RCML of a call whose (verified) state is ``state``: one query (the system's
-    current ``flow_version``) on a warm cache. A system deleted or suspended mid-call ends the
+    current ``flow_version``) on a warm cache, and no work at all for an answer this process
+    gave before under the same flow version. A system deleted or suspended mid-call ends the
     call politely."""
     ref = lookup_system(state.system_sid)
     if ref is None:
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
     if not ref.live:
         return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
-    return engine.step(
-        get_snapshot(ref, base_url),
-        state,
-        url_builder=url_builder(base_url),
-        digits=digits,
-        speech=speech,
-        dial_status=dial_status,
-        name_threshold=float(settings.DIAL_BY_NAME_MIN_SCORE),
+    threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
+    return _remembered(
+        (flow_key(ref, base_url), state_key(), state, digits, speech, dial_status, threshold),
+        lambda: engine.step(
+            get_snapshot(ref, base_url),
+            state,
+            url_builder=url_builder(base_url),
+            digits=digits,
+            speech=speech,
+            dial_status=dial_status,
+            name_threshold=threshold,
+        ),
     )
 
 

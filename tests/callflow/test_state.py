@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autoattendant.callflow.state import (
     MAX_PATH,
@@ -20,6 +22,7 @@ from autoattendant.callflow.state import (
     decode,
     encode,
     encode_query,
+    query_string,
 )
 
 KEY = b"test-key"
@@ -163,3 +166,9 @@ def test_visit_resets_counters_and_caps_the_path() -> None:
         0,
     )
     assert visited.step == STATE.step
+
+
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=12))
+def test_query_string_is_urlencode(pairs: list[tuple[str, str]]) -> None:
+    # The signed message is this encoding: any difference would refuse calls in progress.
+    assert query_string(pairs) == urlencode(pairs)

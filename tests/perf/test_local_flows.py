@@ -42,7 +42,7 @@ def test_the_local_copy_is_bounded(enterprise_a, settings):
     for i in range(3):
         make_world(enterprise_a, f"1555300{i}", keys=1, entries=1, extensions=0)
         Platform(to=f"1555300{i}").start()
-    assert len(local_flows._flows) == 2
+    assert len(local_flows) == 2
 
 
 def test_by_default_it_fronts_only_a_shared_cache(settings):

@@ -18,8 +18,10 @@ import binascii
 import datetime as dt
 import hmac
 import logging
+from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
 from django.utils import timezone
@@ -73,6 +75,49 @@ def _platform_authorised(request: HttpRequest) -> bool:
     user_ok = hmac.compare_digest(given_user.encode(), user.encode())
     password_ok = hmac.compare_digest(given_password.encode(), password.encode())
     return user_ok and password_ok
+
+
+def form_fields(raw: str) -> dict[str, str]:
+    """A form-encoded body or query string as a dict, the last value of a repeated name winning:
+    ``QueryDict(raw).dict()`` (same limits, same decoding) at a fraction of its cost."""
+    fields: dict[str, str] = {}
+    if not raw:
+        return fields
+    pairs = raw.split("&")
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if limit is not None and len(pairs) > limit:
+        raise TooManyFieldsSent("The number of GET/POST parameters exceeded the limit.")
+    for pair in pairs:
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in pair or "+" in pair:
+            name, value = (
+                unquote_plus(name, errors="replace"),
+                unquote_plus(value, errors="replace"),
+            )
+        fields[name] = value
+    return fields
+
+
+def _platform_params(request: HttpRequest) -> dict[str, str]:
+    """The form body (on POST) and the query string merged, the query string winning a clash."""
+    params: dict[str, str] = {}
+    if request.method == "POST":
+        content_type = request.content_type or ""
+        if content_type in ("", "application/x-www-form-urlencoded"):
+            params.update(
+                form_fields(
+                    request.body.decode(request.encoding or settings.DEFAULT_CHARSET, "replace")
+                )
+            )
+        else:
+            params.update(request.POST.dict())
+    query = request.META.get("QUERY_STRING", "")
+    if not query.isascii():  # WSGI hands the raw bytes over as latin-1
+        query = query.encode("latin-1").decode("utf-8", "replace")
+    params.update(form_fields(query))
+    return params
 
 
 def _answer(request: HttpRequest, params: dict[str, str]) -> HttpResponse:
@@ -136,9 +181,7 @@ def internal_rcml(request: HttpRequest) -> HttpResponse:
         return response
     params: dict[str, str] = {}
     try:
-        if request.method == "POST":
-            params.update(request.POST.dict())
-        params.update(request.GET.dict())
+        params = _platform_params(request)
         return _answer(request, params)
     except Exception:
         logger.exception(

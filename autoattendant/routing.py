@@ -1,0 +1,133 @@
+"""Routes a warm call needs no query for: which system answers a number, kept in each process
+and dropped the moment PostgreSQL says a route may have changed.
+
+A call's first lookup (number → system, with the system's flow version and whether it and its
+enterprise take calls) reads three tables: phone numbers, AA systems and enterprises. On
+PostgreSQL a statement trigger on each of them (migration ``0002``) runs
+``pg_notify('autoattendant_routes')`` for every write, whoever makes it (the services, the admin,
+a bulk ``UPDATE``, ``COPY``, a shell). Notifications are transactional: PostgreSQL delivers them
+when the writing transaction commits and never for one rolled back.
+
+The call-flow path's database connection listens on that channel. Before using a remembered
+route, :meth:`RouteWatch.generation` takes in whatever notifications have arrived on the socket
+(no round trip: a non-blocking read) and any notification moves the process's *generation* on,
+which makes every remembered route stale at once. So:
+
+- a change committed on the same connection (a write and a call in the same thread) is heard
+  at its own ``COMMIT``: PostgreSQL sends a session its own notifications with the commit's reply;
+- a change committed anywhere else is heard as soon as PostgreSQL has delivered the
+  notification, which it does at commit (``bench/route_latency.py`` measures the delay);
+- nothing is remembered inside a transaction (the routes could be the transaction's own
+  uncommitted writes), while the connection is not listening yet, or for longer than
+  ``CALLFLOW_ROUTES_MAX_AGE`` seconds (a safety net for a notification lost with its connection);
+  a new listening connection starts a new generation, since notifications sent before it listened
+  were not heard.
+
+Off (every call reads its route, one query) on databases other than PostgreSQL and with
+``CALLFLOW_ROUTE_NOTIFICATIONS=false``, which a transaction-mode connection pooler needs: it
+cannot keep a ``LISTEN`` (PgBouncer before 1.21 and most others).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import connections
+
+from .lru import LocalLru
+
+__all__ = ["CHANNEL", "RouteWatch", "local_routes", "remembered_route", "route_watch"]
+
+logger = logging.getLogger(__name__)
+
+#: The notification channel the triggers of migration 0002 notify.
+CHANNEL = "autoattendant_routes"
+
+#: Routes each process remembers (see ``CALLFLOW_LOCAL_ROUTES``).
+DEFAULT_LOCAL_ROUTES = 16384
+#: The longest a route is remembered without a notification (see ``CALLFLOW_ROUTES_MAX_AGE``).
+DEFAULT_MAX_AGE = 60.0
+
+T = TypeVar("T")
+
+
+class RouteWatch:
+    """The process's generation of routes: moved on by every notification any of its listening
+    connections receives, and by every connection that starts listening."""
+
+    def __init__(self) -> None:
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def changed(self, *_notification: object) -> None:
+        """Every remembered route is stale from now on."""
+        with self._lock:
+            self._generation += 1
+
+    def generation(self, alias: str = "default") -> int | None:
+        """The current generation, after taking in the notifications already delivered to this
+        thread's connection; ``None`` when remembered routes must not be used now (off, not
+        PostgreSQL, inside a transaction, not connected, the connection failing)."""
+        connection = connections[alias]
+        if (
+            connection.vendor != "postgresql"
+            or connection.in_atomic_block
+            or connection.connection is None
+            or not getattr(settings, "CALLFLOW_ROUTE_NOTIFICATIONS", True)
+        ):
+            return None
+        raw = connection.connection
+        try:
+            if raw not in self._listening:
+                self._listen(connection, raw)
+            pgconn = raw.pgconn
+            pgconn.consume_input()  # reads what the socket holds; never waits
+            if pgconn.notifies() is not None:
+                while pgconn.notifies() is not None:
+                    pass
+                self.changed()
+        except Exception:
+            logger.warning("Route notifications unavailable; reading routes", exc_info=True)
+            self._listening.discard(raw)
+            self.changed()
+            return None
+        return self._generation
+
+    def _listen(self, connection: Any, raw: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"LISTEN {CHANNEL}")
+        # Notifications arriving while psycopg reads a reply (our own at COMMIT, others' during
+        # any query) are handed to handlers rather than left on the socket.
+        raw.add_notify_handler(self.changed)
+        self._listening.add(raw)
+        self.changed()  # whatever was notified before we listened was not heard
+
+
+route_watch = RouteWatch()
+#: Remembered routes: key → (generation, expiry on the monotonic clock, value).
+local_routes = LocalLru()
+
+
+def remembered_route(key: Hashable, read: Callable[[], T | None]) -> T | None:
+    """``read()`` (a route query), or the value it gave in this generation. ``None`` results (no
+    such number or system) are not remembered."""
+    generation = route_watch.generation()
+    if generation is None:
+        return read()
+    now = time.monotonic()
+    hit = local_routes.get(key)
+    if hit is not None and hit[0] == generation and hit[1] > now:
+        return hit[2]
+    value = read()
+    if value is not None:
+        max_age = getattr(settings, "CALLFLOW_ROUTES_MAX_AGE", DEFAULT_MAX_AGE)
+        capacity = getattr(settings, "CALLFLOW_LOCAL_ROUTES", DEFAULT_LOCAL_ROUTES)
+        local_routes.put(key, (generation, now + max_age, value), capacity)
+    return value
