@@ -116,8 +116,8 @@ local_routes = LocalLru()
 
 
 def remembered_route(key: Hashable, read: Callable[[], T | None]) -> T | None:
-    """``read()`` (a route query), or the value it gave in this generation. ``None`` results (no
-    such number or system) are not remembered."""
+    """``read()`` (a route query), or the value it gave in this generation. ``None`` results and
+    errors (no such number or system) are not remembered."""
     generation = route_watch.generation()
     if generation is None:
         return read()

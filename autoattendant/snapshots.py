@@ -2,25 +2,30 @@
 :class:`~autoattendant.callflow.model.System`, cached until anything in it changes.
 
 The platform gives each request six seconds and a call makes a request per key press, so the hot
-path reads one row and nothing else:
+path reads at most one row and nothing else:
 
 - :func:`lookup_number` / :func:`lookup_system` — **one query** naming the system, its
-  ``flow_version`` and whether it (and its enterprise) may take calls. They are never cached:
-  a number moved to another system, a suspended system or enterprise take effect at once.
+  ``flow_version`` and whether it (and its enterprise) may take calls. On PostgreSQL the answer
+  is remembered until PostgreSQL notifies that a number, system or enterprise changed
+  (:mod:`autoattendant.routing`), so a warm call usually needs **no query**; elsewhere it is read
+  on every call. Either way a number moved to another system, a suspended system or enterprise
+  take effect on the next call.
 - :func:`get_snapshot` — the compiled flow from the cache (Django's cache: in-process by
-  default, Redis in production), keyed by system sid, ``flow_version``, the system row's
-  ``date_updated`` and the base URL its Play URLs were made absolute with. Every write to what a
-  call hears bumps ``flow_version`` (services call ``touch_systems``; ``autoattendant.signals`` is
-  the safety net), so a stale flow is never read and needs no explicit deletion. In front of a
-  shared cache each process keeps its most recently used flows too (``CALLFLOW_LOCAL_FLOWS``,
-  default 1024; none in front of the in-process default cache): under the same versioned key, so
-  it is exactly as fresh, and it saves the cache round trip and the unpickling.
+  default, Redis in production), keyed by :func:`flow_key`: system sid, ``flow_version``, the
+  system row's ``date_updated`` and the base URL its Play URLs were made absolute with. Every
+  write to what a call hears bumps ``flow_version`` (services call ``touch_systems``;
+  ``autoattendant.signals`` is the safety net), so a stale flow is never read and needs no
+  explicit deletion. In front of a shared cache each process keeps its most recently used flows
+  too (``CALLFLOW_LOCAL_FLOWS``, default 1024; none in front of the in-process default cache):
+  under the same versioned key, so it is exactly as fresh, and it saves the cache round trip and
+  the unpickling. The engine's answers are remembered under the same key
+  (``services.simulation``).
 
 - :func:`build_snapshot` — on a miss, **four queries** whatever the number of menus, keys,
   schedule entries or extensions: the system with its directory, the menus with their keys, the
   schedule blocks with their entries, and the announcements the flow refers to.
 
-So a call-flow request costs one query on a warm cache and at most five on a cold one.
+So a call-flow request costs at most one query on a warm cache and at most five on a cold one.
 
 The lookups' SQL is compiled by the ORM once per process and then run as is: compiling a query
 costs more than PostgreSQL takes to answer it.
@@ -89,7 +94,7 @@ def normalise_dialled(raw: str | None) -> str:
     return digits if digits.isascii() and digits.isdigit() else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlowRef:
     """What one lookup query knows about the system answering a call.
 
@@ -198,15 +203,22 @@ _SYSTEM_LOOKUP = CompiledLookup(
 
 
 def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
-    """The system answering the live main number ``digits`` — one query.
+    """The system answering the live main number ``digits`` — one query, or none when the route
+    is remembered (:mod:`autoattendant.routing`; not for an enterprise's own lookup).
 
     Raises 491 when no live number has these digits (or it belongs to another enterprise than
     ``enterprise_id``, when given), 490 when the number has no AA system.
     """
+    if enterprise_id is None and digits:
+        return remembered_route(("number", digits), lambda: _number_ref(digits, None))
+    return _number_ref(digits, enterprise_id)
+
+
+def _number_ref(digits: str, enterprise_id: int | None) -> FlowRef:
     if not digits:
         row = None
     elif enterprise_id is None:
-        row = remembered_route(("number", digits), lambda: _NUMBER_LOOKUP.first(digits=digits))
+        row = _NUMBER_LOOKUP.first(digits=digits)
     else:
         row = PhoneNumber.objects.live().filter(number=digits, enterprise_id=enterprise_id)
         row = row.values(*_NUMBER_FIELDS).order_by().first()
@@ -218,9 +230,14 @@ def lookup_number(digits: str, *, enterprise_id: int | None = None) -> FlowRef:
 
 
 def lookup_system(sid: str) -> FlowRef | None:
-    """The system with this sid (a continuation names it in its signed state) — one query."""
-    row = remembered_route(("system", sid), lambda: _SYSTEM_LOOKUP.first(sid=sid))
-    return None if row is None else _ref(row)
+    """The system with this sid (a continuation names it in its signed state) — one query, or
+    none when the route is remembered."""
+
+    def read() -> FlowRef | None:
+        row = _SYSTEM_LOOKUP.first(sid=sid)
+        return None if row is None else _ref(row)
+
+    return remembered_route(("system", sid), read)
 
 
 @functools.lru_cache(maxsize=64)
@@ -228,10 +245,14 @@ def _base_tag(base_url: str) -> str:
     return hashlib.sha256(base_url.encode()).hexdigest()[:16]
 
 
+#: The compiled flow's layout (``callflow.model``); a new layout never reads an old one's pickles.
+FLOW_FORMAT = 2
+
+
 def flow_key(ref: FlowRef, base_url: str) -> str:
     """The compiled flow's cache key: it names the flow's version, so it changes with every write
     the flow depends on. Whatever is derived from a flow may be remembered under it."""
-    return f"aa:flow:{ref.system_sid}:{ref.version}:{_base_tag(base_url)}"
+    return f"aa:flow{FLOW_FORMAT}:{ref.system_sid}:{ref.version}:{_base_tag(base_url)}"
 
 
 #: Compiled flows each process keeps in front of a shared cache (see ``CALLFLOW_LOCAL_FLOWS``).

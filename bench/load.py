@@ -313,15 +313,23 @@ def machine(database_url: str) -> dict[str, str]:
 
 
 def summarise(results: list[dict]) -> dict:
-    """Per (name, concurrency): the mean over rounds of req/s, p50 and p99."""
+    """Per (name, concurrency): the median over rounds of req/s, p50 and p99, and of the ratio
+    to the baseline run just before it in the same round (back to back, so a noisy moment of
+    the machine weighs on both sides of a ratio; the median drops an outlying round)."""
+    baseline = {
+        (r["round"], r["concurrency"]): r["rps"] for r in results if r["name"] == "baseline"
+    }
     grouped: dict[tuple[str, int], list[dict]] = {}
     for result in results:
         grouped.setdefault((result["name"], result["concurrency"]), []).append(result)
     return {
         f"{name}@{level}": {
-            "rps": statistics.mean(r["rps"] for r in runs),
-            "p50_ms": statistics.mean(r["p50_ms"] for r in runs),
-            "p99_ms": statistics.mean(r["p99_ms"] for r in runs),
+            "rps": statistics.median(r["rps"] for r in runs),
+            "ratio": statistics.median(
+                r["rps"] / baseline[(r["round"], r["concurrency"])] for r in runs
+            ),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
             "bad": sum(r["bad"] + r["errors"] for r in runs),
         }
         for (name, level), runs in grouped.items()
@@ -414,14 +422,13 @@ def main() -> None:
         stop_server(server)
 
     summary = summarise(results)
-    print("\nmean of rounds; ratio = req/s / baseline req/s at the same concurrency")
+    print("\nmedian of rounds; ratio = req/s / the same round's baseline req/s, same concurrency")
     for level in (int(v) for v in args.levels.split(",")):
-        base = summary[f"baseline@{level}"]["rps"]
         for name in ("baseline", "entry", "key press"):
             figures = summary[f"{name}@{level}"]
             print(
                 f"  c={level:<3} {name:<10} {figures['rps']:8.1f} req/s  ratio "
-                f"{figures['rps'] / base:5.2f}  p50 {figures['p50_ms']:7.2f} ms  "
+                f"{figures['ratio']:5.2f}  p50 {figures['p50_ms']:7.2f} ms  "
                 f"p99 {figures['p99_ms']:7.2f} ms  bad {figures['bad']}"
             )
     if args.out:

@@ -85,7 +85,7 @@ UNANSWERED_DIAL_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"}
 UrlBuilder = Callable[[CallState], str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallResult:
     """One engine answer.
 

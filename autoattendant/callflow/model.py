@@ -69,7 +69,7 @@ def parse_hhmm(value: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Announcement:
     """An announcement the engine can voice.
 
@@ -87,7 +87,7 @@ class Announcement:
     file_url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """A menu key's (or a timeout/invalid-input/invalid-extension) action.
 
@@ -99,7 +99,7 @@ class Action:
     action_data: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Menu:
     """One menu: its announcement, ringback announcement, timeout settings and key map.
 
@@ -117,7 +117,7 @@ class Menu:
     keys: dict[str, Action] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extension:
     """A dialable extension of the system: full ``number``, short ``extension`` code, spoken name.
 
@@ -130,7 +130,7 @@ class Extension:
     spoken_name: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeEntry:
     """A time frame of a schedule block: ``start <= local wall time < end``.
 
@@ -162,7 +162,7 @@ class TimeEntry:
         return self.end_minute <= self.start_minute
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeeklyBlock:
     """A WEEKLY schedule block: the entries (each with a ``day``) when ``menu_sid`` plays."""
 
@@ -176,7 +176,7 @@ class WeeklyBlock:
                 raise ValueError("WEEKLY entries need a day (1-7)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateRangeBlock:
     """A DATE_RANGE (special days) block, ``start_date`` to ``end_date`` inclusive (local dates).
 
@@ -199,7 +199,7 @@ class DateRangeBlock:
         return self.start_date <= day <= self.end_date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class System:
     """One Auto Attendant system with everything a call needs, compiled in one go.
 

@@ -38,7 +38,7 @@ Source = Literal["date_range", "weekly", "default", "none"]
 _DAY_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """The outcome of resolving a schedule, with the reason (for the console and the simulator).
 

@@ -96,7 +96,7 @@ class BadStateError(StateError):
     """Correctly signed but unreadable state (only possible after a key leak or a format change)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallState:
     """Where a call stands between two platform requests.
 

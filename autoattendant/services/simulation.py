@@ -150,10 +150,10 @@ def answer_continuation(
     speech: str | None = None,
     dial_status: str | None = None,
 ) -> CallResult:
-    """The next RCML of a call whose (verified) state is ``state``: one query (the system's
-    current ``flow_version``) on a warm cache, and no work at all for an answer this process
-    gave before under the same flow version. A system deleted or suspended mid-call ends the
-    call politely."""
+    """The next RCML of a call whose (verified) state is ``state``: at most one query (the
+    system's current ``flow_version``) on a warm cache, and no work at all for an answer this
+    process gave before under the same flow version. A system deleted or suspended mid-call ends
+    the call politely."""
     ref = lookup_system(state.system_sid)
     if ref is None:
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)

@@ -3,7 +3,8 @@
 ``/internal/rcml`` is the telephony platform's webhook for every incoming call and every key
 press. It is a plain Django view — no REST framework, serializers, throttling or sessions on this
 hot path — that parses parameters, checks the entry credentials or the state signature, and hands
-over to ``services.simulation``; its cost is one query on a warm cache. It never answers a 500 or
+over to ``services.simulation``; its cost is at most one query on a warm cache (none when the
+route is remembered, see ``autoattendant.routing``). It never answers a 500 or
 leaves a dead line: anything unexpected is logged with the ``CallSid`` and answered with an
 apology and ``<Hangup/>``.
 
