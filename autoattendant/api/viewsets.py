@@ -63,11 +63,15 @@ class ResourceViewSet(viewsets.ViewSet):
         return apply_sort(self.request, queryset, self.sort_fields)
 
     # --- read ---------------------------------------------------------------------------------
+    def list_context(self, rows: list) -> dict:
+        """Serializer context for a page of ``rows``: where a resource reads related rows for the
+        whole page at once (one query per page, whatever its size)."""
+        return {}
+
     def list(self, request: Request) -> Response:
         page = Page(request, self.filter_queryset(self.get_queryset()))
-        return page.response(
-            self.output_serializer(page.rows, many=True, context={"request": request}).data
-        )
+        context = {"request": request, **self.list_context(page.rows)}
+        return page.response(self.output_serializer(page.rows, many=True, context=context).data)
 
     def retrieve(self, request: Request, sid: str) -> Response:
         return Response(self.serialize(self.get_object(sid)))

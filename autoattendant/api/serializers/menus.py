@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...choices import ActionType
+from ...models import MenuKey
 from ...services.actions import Action
 from ...services.menus import keypad_order
 from ..fields import RecordSerializer
@@ -39,6 +40,24 @@ OPTIONAL_OUTPUT = (
 )
 
 
+#: The serializer context entry holding a page's keys (:func:`keys_by_menu`).
+MENU_KEYS_CONTEXT = "menu_keys"
+
+
+def keys_by_menu(menus: list) -> dict[int, list[tuple[str, str, str]]]:
+    """The keys of a page of menus in one query, as ``(key, actionType, actionData)`` by menu
+    id: a list page reads them without building a model instance per key."""
+    keys: dict[int, list[tuple[str, str, str]]] = {}
+    if not menus:
+        return keys
+    rows = MenuKey.objects.filter(menu__in=[menu.pk for menu in menus]).values_list(
+        "menu_id", "key", "action_type", "action_data"
+    )
+    for menu_id, key, action_type, action_data in rows:
+        keys.setdefault(menu_id, []).append((key, action_type, action_data))
+    return keys
+
+
 class MenuSerializer(RecordSerializer):
     """A menu as the spec shows it; reads keys from the prefetch cache (no query per menu)."""
 
@@ -65,10 +84,14 @@ class MenuSerializer(RecordSerializer):
 
     @extend_schema_field(MenuKeySerializer(many=True))
     def get_keys(self, menu) -> list[dict]:
-        keys = sorted(menu.keys.all(), key=lambda k: keypad_order(k.key))
+        page_keys = self.context.get(MENU_KEYS_CONTEXT)
+        if page_keys is not None:
+            keys = page_keys.get(menu.pk, [])
+        else:
+            keys = [(k.key, k.action_type, k.action_data) for k in menu.keys.all()]
         return [
-            {"menuKey": k.key, "menuAction": Action(k.action_type, k.action_data).as_api()}
-            for k in keys
+            {"menuKey": key, "menuAction": Action(action_type, action_data).as_api()}
+            for key, action_type, action_data in sorted(keys, key=lambda k: keypad_order(k[0]))
         ]
 
     @extend_schema_field(MenuActionSerializer(required=False))

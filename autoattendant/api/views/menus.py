@@ -12,9 +12,11 @@ from ...services.menus import do_create_menu, do_delete_menu, do_update_menu, ge
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.menus import (
+    MENU_KEYS_CONTEXT,
     MenuCreateSerializer,
     MenuSerializer,
     MenuUpdateSerializer,
+    keys_by_menu,
     menu_changes,
 )
 from ..viewsets import ResourceViewSet, body, validated
@@ -51,16 +53,20 @@ class MenuViewSet(ResourceViewSet):
     # Constant query count per page: the joined rows and one query for every page's keys.
     queryset_base = Menu.objects.select_related(
         "enterprise", "auto_attendant", "announcement", "ringback_tone", "created_by"
-    ).prefetch_related("keys")
+    )
     not_found = Errors.MENU_NOT_FOUND
     output_serializer = MenuSerializer
     filterset_class = MenuFilterSet
     sort_fields = MENU_SORT
 
+    def list_context(self, rows: list[Menu]) -> dict:
+        return {MENU_KEYS_CONTEXT: keys_by_menu(rows)}
+
     def get_object(self, sid: str | None = None) -> Menu:
         """The visible menu, else 502 with the spec's error data (``sid`` and no ``keys``)."""
         sid = sid if sid is not None else self.kwargs.get("sid")
-        menu = scope(self.queryset_base.all(), self.request.user).filter(sid=sid).first()
+        menus = scope(self.queryset_base.prefetch_related("keys"), self.request.user)
+        menu = menus.filter(sid=sid).first()
         if menu is None:
             raise Errors.MENU_NOT_FOUND({"sid": sid, "keys": []})
         return menu
