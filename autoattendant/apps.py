@@ -7,4 +7,4 @@ class AutoAttendantConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the call-flow cache invalidation)
+        from . import routing, signals  # noqa: F401  (connect the call-flow cache invalidation)

@@ -8,10 +8,11 @@ PostgreSQL a statement trigger on each of them (migration ``0002``) runs
 a bulk ``UPDATE``, ``COPY``, a shell). Notifications are transactional: PostgreSQL delivers them
 when the writing transaction commits and never for one rolled back.
 
-The call-flow path's database connection listens on that channel. Before using a remembered
-route, :meth:`RouteWatch.generation` takes in whatever notifications have arrived on the socket
-(no round trip: a non-blocking read) and any notification moves the process's *generation* on,
-which makes every remembered route stale at once. So:
+Every PostgreSQL connection listens on that channel as it opens. Before using a remembered
+route, :meth:`RouteWatch.generation` takes in whatever notifications have arrived on the
+connection's socket (no round trip: a non-blocking read), and psycopg hands over those that
+arrive while it reads any reply; any notification moves the process's *generation* on, which
+makes every remembered route stale at once. So:
 
 - a change committed on the same connection (a write and a call in the same thread) is heard
   at its own ``COMMIT``: PostgreSQL sends a session its own notifications with the commit's reply;
@@ -39,6 +40,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections
+from django.db.backends.signals import connection_created
 
 from .lru import LocalLru
 
@@ -103,14 +105,33 @@ class RouteWatch:
     def _listen(self, connection: Any, raw: Any) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"LISTEN {CHANNEL}")
+        self._listening_on(raw)
+
+    def _listening_on(self, raw: Any) -> None:
         # Notifications arriving while psycopg reads a reply (our own at COMMIT, others' during
         # any query) are handed to handlers rather than left on the socket.
         raw.add_notify_handler(self.changed)
         self._listening.add(raw)
         self.changed()  # whatever was notified before we listened was not heard
 
+    def connection_created(self, sender: Any, connection: Any, **kwargs: Any) -> None:
+        """Each new PostgreSQL connection listens as part of opening (like its session
+        settings), so no request pays a round trip for it; ``generation`` listens lazily on a
+        connection this missed."""
+        if connection.vendor != "postgresql" or not getattr(
+            settings, "CALLFLOW_ROUTE_NOTIFICATIONS", True
+        ):
+            return
+        try:
+            connection.connection.execute(f"LISTEN {CHANNEL}")
+        except Exception as exc:  # never fail a connection for this
+            logger.warning("Could not listen for route changes (%s)", exc)
+            return
+        self._listening_on(connection.connection)
+
 
 route_watch = RouteWatch()
+connection_created.connect(route_watch.connection_created, dispatch_uid="autoattendant.routing")
 #: Remembered routes: key → (generation, expiry on the monotonic clock, value).
 local_routes = LocalLru()
 

@@ -100,6 +100,14 @@ def test_a_lost_listening_connection_costs_no_call(world):  # noqa: F811
     assert counts[-1] == 0, counts
 
 
+def test_a_new_connection_listens_as_it_opens(world):  # noqa: F811
+    call = Platform()
+    warm(call)
+    connection.close()
+    assert queries(call.start)[0] == 1  # the route only: listening came with the connection
+    assert queries(call.start)[0] == 0
+
+
 def test_nothing_is_remembered_inside_a_transaction(world):  # noqa: F811
     call = Platform()
     warm(call)
