@@ -20,7 +20,12 @@ first), with ``BENCH_BASELINE=1`` so ``/autoattendant/internal/baseline`` exists
    the auth token) at ``pageSize`` 10 and 1000, at each ``--list-levels`` concurrency.
 
 Throughput (requests/s) and p50/p99 latency come from ``wrk`` (a C load generator: it takes far
-less CPU than the server, which matters when both share the machine). ``wrk`` is installed with
+less CPU than the server, which matters when both share the machine). ``wrk`` corrects its latency
+figures for coordinated omission: a pause of the server also counts for the requests a steady
+client would have sent during it, so p99 shows any stall of a few tens of milliseconds. The
+summary is the median over rounds; a ratio compares a run with the baseline run just before it.
+``--no-route-notifications`` makes every call read its route (as behind a transaction-mode
+pooler). ``wrk`` is installed with
 apt-get when missing and running as root; otherwise install it (``apt-get install wrk``,
 ``brew install wrk``). Only 127.0.0.1 is ever contacted.
 """
@@ -149,6 +154,7 @@ def start_server(args) -> subprocess.Popen:
         "REDIS_URL": args.redis_url,
         "BENCH_BASELINE": "1",
         "DB_PREPARED_STATEMENTS": "false" if args.no_prepared_statements else "true",
+        "CALLFLOW_ROUTE_NOTIFICATIONS": "false" if args.no_route_notifications else "true",
         "LOG_LEVEL": "WARNING",
     }
     command = [
@@ -353,6 +359,11 @@ def main() -> None:
         action="store_true",
         help="run the server without DB_PREPARED_STATEMENTS (Django's default)",
     )
+    parser.add_argument(
+        "--no-route-notifications",
+        action="store_true",
+        help="read every call's route from the database (as behind a transaction-mode pooler)",
+    )
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--duration", type=int, default=8, help="seconds per call-flow run")
     parser.add_argument("--rounds", type=int, default=3)
@@ -371,6 +382,8 @@ def main() -> None:
     config = f"{args.workers} {args.worker_class} workers x {args.threads} threads" + (
         "" if args.no_prepared_statements else ", prepared statements"
     )
+    if args.no_route_notifications:
+        config += ", routes read on every call"
     print(f"{info['cpus']} CPUs ({info['cpu']}); gunicorn {config}; wrk {args.wrk_threads} threads")
     authorization = operator_credentials(args.database_url)
     server = start_server(args)
