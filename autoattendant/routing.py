@@ -95,8 +95,8 @@ class RouteWatch:
                 while pgconn.notifies() is not None:
                     pass
                 self.changed()
-        except Exception:
-            logger.warning("Route notifications unavailable; reading routes", exc_info=True)
+        except Exception as exc:  # any doubt: read the route from the database
+            logger.warning("Route notifications unavailable (%s); reading routes", exc)
             self._listening.discard(raw)
             self.changed()
             return None
