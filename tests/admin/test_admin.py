@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from autoattendant.choices import ActionType, Role, SystemStatus, UserStatus
+from autoattendant.choices import ActionType, EnterpriseStatus, Role, SystemStatus, UserStatus
 from autoattendant.models import (
     Announcement,
     AutoAttendantSystem,
@@ -34,6 +34,8 @@ from tests.builders import (
     make_weekly_block,
 )
 from tests.conftest import PASSWORD
+
+ENTRY = "/autoattendant/internal/rcml"
 
 MODELS = [
     Enterprise,
@@ -225,6 +227,27 @@ def test_it_suspends_and_reactivates_users(staff, bg_admin, aa_admin):
     assert run_action(staff, User, "reactivate", [bg_admin.user]) == "1 user(s) reactivated."
     bg_admin.user.refresh_from_db()
     assert bg_admin.user.status == UserStatus.ACTIVE
+
+
+def test_it_suspends_and_reactivates_enterprises_and_their_calls_hear_it(staff):
+    records = populate("a")
+    enterprise, number = records[Enterprise], records[PhoneNumber]
+
+    def call() -> str:
+        response = Client().post(ENTRY, {"To": number.number, "CallSid": "CA1"})
+        return response.content.decode()
+
+    assert "<Gather" in call()
+    assert run_action(staff, Enterprise, "suspend", [enterprise]) == ("1 enterprise(s) suspended.")
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.SUSPENDED
+    answer = call()
+    assert "<Hangup/>" in answer and "<Gather" not in answer  # an apology, not the menu
+
+    assert run_action(staff, Enterprise, "reactivate", [enterprise]) == (
+        "1 enterprise(s) reactivated."
+    )
+    assert "<Gather" in call()
 
 
 def test_it_suspends_and_reactivates_aa_systems_and_tells_the_call_flow(staff):

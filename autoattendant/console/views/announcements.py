@@ -23,7 +23,7 @@ from ...services.announcements import (
     do_upload_announcement_file,
 )
 from ..forms import AnnouncementForm
-from .base import api_validated, console_view, explain, place_error, visible
+from .base import api_validated, confirm_delete, console_view, place_error, visible
 
 SERVICE_FIELDS = ("name", "description", "type", "body", "language", "voice")
 
@@ -150,20 +150,12 @@ def announcement_edit(request: HttpRequest, sid: str) -> HttpResponse:
 @console_view()
 def announcement_delete(request: HttpRequest, sid: str) -> HttpResponse:
     announcement = visible(request, Announcement.objects.all(), sid, Errors.ANNOUNCEMENT_NOT_FOUND)
-    if request.method == "POST":
-        try:
-            do_delete_announcement(announcement)
-        except AppError as exc:
-            messages.error(request, explain(exc))
-            return redirect("console:announcement_edit", sid=announcement.sid)
-        messages.success(request, f"Announcement “{announcement.name}” deleted.")
-        return redirect("console:announcement_list")
-    return render(
+    return confirm_delete(
         request,
-        "console/confirm_delete.html",
-        {
-            "object_kind": "announcement",
-            "object_name": announcement.name,
-            "cancel_url": reverse("console:announcement_edit", kwargs={"sid": sid}),
-        },
+        lambda: do_delete_announcement(announcement),
+        kind="announcement",
+        name=announcement.name,
+        back=reverse("console:announcement_edit", kwargs={"sid": sid}),
+        done=reverse("console:announcement_list"),
+        deleted=f"Announcement “{announcement.name}” deleted.",
     )

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -113,6 +114,35 @@ def visible(
         )
     except AppError:
         raise Http404 from None
+
+
+def confirm_delete(
+    request: HttpRequest,
+    delete: Callable[[], object],
+    *,
+    kind: str,
+    name: str,
+    back: str,
+    done: str,
+    deleted: str,
+    consequence: str = "",
+) -> HttpResponse:
+    """A delete page: GET asks for confirmation (``consequence`` says what else goes); POST runs
+    ``delete()`` and goes to ``done`` saying ``deleted``, or back to ``back`` (the object's page)
+    with the service's refusal explained in words."""
+    if request.method == "POST":
+        try:
+            delete()
+        except AppError as exc:
+            messages.error(request, explain(exc))
+            return redirect(back)
+        messages.success(request, deleted)
+        return redirect(done)
+    return render(
+        request,
+        "console/confirm_delete.html",
+        {"object_kind": kind, "object_name": name, "consequence": consequence, "cancel_url": back},
+    )
 
 
 def api_validated(serializer_class: type[serializers.Serializer], payload: dict, **kw) -> dict:

@@ -13,7 +13,7 @@ from ...models import AutoAttendantSystem, Menu
 from ...services.menus import do_create_menu, do_delete_menu, do_update_menu
 from ..forms import MenuForm, action_kinds
 from ..week import PALETTE
-from .base import api_validated, console_view, explain, place_error, visible
+from .base import api_validated, confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 MENU_QUERYSET = Menu.objects.select_related(
@@ -90,20 +90,12 @@ def menu_delete(request: HttpRequest, sid: str) -> HttpResponse:
     """A confirmation page; the refusals (in a schedule, a target, an announcement assigned)
     come back from the service and are explained in words."""
     menu = visible(request, MENU_QUERYSET, sid, Errors.MENU_NOT_FOUND)
-    if request.method == "POST":
-        try:
-            do_delete_menu(request.user, menu)
-        except AppError as exc:
-            messages.error(request, explain(exc))
-            return redirect("console:menu_edit", sid=menu.sid)
-        messages.success(request, f"Menu “{menu.name}” deleted.")
-        return redirect("console:system_detail", sid=menu.auto_attendant.sid)
-    return render(
+    return confirm_delete(
         request,
-        "console/confirm_delete.html",
-        {
-            "object_kind": "menu",
-            "object_name": menu.name,
-            "cancel_url": reverse("console:menu_edit", kwargs={"sid": menu.sid}),
-        },
+        lambda: do_delete_menu(request.user, menu),
+        kind="menu",
+        name=menu.name,
+        back=reverse("console:menu_edit", kwargs={"sid": menu.sid}),
+        done=reverse("console:system_detail", kwargs={"sid": menu.auto_attendant.sid}),
+        deleted=f"Menu “{menu.name}” deleted.",
     )

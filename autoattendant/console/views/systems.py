@@ -23,7 +23,7 @@ from ...services.systems import (
 )
 from ..forms import SystemForm, action_kinds
 from ..week import menu_colour
-from .base import api_validated, console_view, explain, place_error, visible
+from .base import api_validated, confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "default_menu")
@@ -164,21 +164,13 @@ def _actions(form: SystemForm) -> list[dict]:
 @console_view()
 def system_delete(request: HttpRequest, sid: str) -> HttpResponse:
     system = visible(request, SYSTEM_QUERYSET, sid, Errors.SYSTEM_NOT_FOUND)
-    if request.method == "POST":
-        try:
-            do_delete_system(system)
-        except AppError as exc:
-            messages.error(request, explain(exc))
-            return redirect("console:system_detail", sid=system.sid)
-        messages.success(request, f"AA system “{system.name}” deleted; its numbers are free.")
-        return redirect("console:system_list")
-    return render(
+    return confirm_delete(
         request,
-        "console/confirm_delete.html",
-        {
-            "object_kind": "AA system",
-            "object_name": system.name,
-            "consequence": "Its menus and schedule are deleted too; its numbers stay, unassigned.",
-            "cancel_url": reverse("console:system_detail", kwargs={"sid": system.sid}),
-        },
+        lambda: do_delete_system(system),
+        kind="AA system",
+        name=system.name,
+        consequence="Its menus and schedule are deleted too; its numbers stay, unassigned.",
+        back=reverse("console:system_detail", kwargs={"sid": system.sid}),
+        done=reverse("console:system_list"),
+        deleted=f"AA system “{system.name}” deleted; its numbers are free.",
     )

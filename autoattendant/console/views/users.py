@@ -14,7 +14,7 @@ from ...errors import AppError, Errors
 from ...models import User
 from ...services.users import do_create_user, do_delete_user, do_update_user
 from ..forms import UserForm
-from .base import api_validated, console_view, explain, place_error, visible
+from .base import api_validated, confirm_delete, console_view, place_error, visible
 
 PAGE_SIZE = 100
 
@@ -96,21 +96,13 @@ def user_edit(request: HttpRequest, sid: str) -> HttpResponse:
 @console_view(bg_admin_only=True)
 def user_delete(request: HttpRequest, sid: str) -> HttpResponse:
     target = visible(request, _users(request), sid, Errors.USER_NOT_FOUND)
-    if request.method == "POST":
-        try:
-            do_delete_user(request.user, target)
-        except AppError as exc:
-            messages.error(request, explain(exc))
-            return redirect("console:user_edit", sid=sid)
-        messages.success(request, f"User {target.email} deleted; they can no longer log in.")
-        return redirect("console:user_list")
-    return render(
+    return confirm_delete(
         request,
-        "console/confirm_delete.html",
-        {
-            "object_kind": "user",
-            "object_name": target.email,
-            "consequence": "They will no longer be able to log in or use the API.",
-            "cancel_url": reverse("console:user_edit", kwargs={"sid": sid}),
-        },
+        lambda: do_delete_user(request.user, target),
+        kind="user",
+        name=target.email,
+        consequence="They will no longer be able to log in or use the API.",
+        back=reverse("console:user_edit", kwargs={"sid": sid}),
+        done=reverse("console:user_list"),
+        deleted=f"User {target.email} deleted; they can no longer log in.",
     )
