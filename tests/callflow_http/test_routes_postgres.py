@@ -90,9 +90,15 @@ def test_a_suspension_committed_here_is_heard_at_once(world):  # noqa: F811
 def test_a_lost_listening_connection_costs_no_call(world):  # noqa: F811
     call = Platform()
     warm(call)
+    pid = connection.connection.info.backend_pid
     with other_connection() as other:
-        other.execute("SELECT pg_terminate_backend(%s)", (connection.connection.info.backend_pid,))
-    time.sleep(0.05)  # the server has closed the socket
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 5
+        while (
+            time.monotonic() < deadline
+            and other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+        ):
+            time.sleep(0.01)  # until the server has closed the socket
     doc = call.start()
     assert doc.gather is not None  # read again on a new connection, not an apology
     # The new connection listens, and routes are remembered again.
