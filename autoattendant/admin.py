@@ -363,44 +363,37 @@ class SystemForm(forms.ModelForm):
         return value
 
 
-class MainNumberInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows listed on their parent's page with a link to their own; edited there, not here."""
+
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MainNumberInline(ReadOnlyInline):
     model = PhoneNumber
     fk_name = "auto_attendant"
     verbose_name = "main number"
     verbose_name_plural = "main numbers"
     fields = ("number", "date_deleted")
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class SystemMenuInline(admin.TabularInline):
+class SystemMenuInline(ReadOnlyInline):
     model = Menu
     fk_name = "auto_attendant"
     fields = ("name", "sid", "color_code")
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ScheduleBlockInline(admin.TabularInline):
+class ScheduleBlockInline(ReadOnlyInline):
     model = ScheduleBlock
     fields = ("schedule_type", "menu_name", "start_date", "end_date", "position")
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("menu")

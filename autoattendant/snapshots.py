@@ -269,10 +269,10 @@ local_answers = LocalLru()
 
 
 def _local_capacity() -> int:
-    """``CALLFLOW_LOCAL_FLOWS`` when set; else none in front of the in-process cache (it is
-    local already) and :data:`DEFAULT_LOCAL_FLOWS` in front of a shared one."""
+    """``CALLFLOW_LOCAL_FLOWS`` when set (0 or more); else none in front of the in-process cache
+    (it is local already) and :data:`DEFAULT_LOCAL_FLOWS` in front of a shared one."""
     capacity = getattr(settings, "CALLFLOW_LOCAL_FLOWS", None)
-    if capacity is None:
+    if capacity is None or capacity < 0:
         backend = settings.CACHES["default"]["BACKEND"]
         capacity = 0 if backend.endswith(".LocMemCache") else DEFAULT_LOCAL_FLOWS
     return capacity
@@ -283,10 +283,10 @@ def answers_capacity() -> int:
     return getattr(settings, "CALLFLOW_LOCAL_ANSWERS", DEFAULT_LOCAL_ANSWERS)
 
 
-def get_snapshot(ref: FlowRef, base_url: str = "") -> System:
+def get_snapshot(ref: FlowRef, base_url: str = "", key: str | None = None) -> System:
     """The compiled flow of ``ref``'s system: this process's copy, else the cache's, else built
-    (four queries) and cached."""
-    key = flow_key(ref, base_url)
+    (four queries) and cached. ``key`` is :func:`flow_key`'s, when the caller has it already."""
+    key = key or flow_key(ref, base_url)
     capacity = _local_capacity()
     system = local_flows.get(key) if capacity else None
     if system is not None:

@@ -127,10 +127,11 @@ def answer_entry(ref: FlowRef, instant: datetime, base_url: str) -> Answer:
     menu's opening prompt here, a continuation in :func:`answer_continuation`. Any change to the
     flow changes the key, so a remembered answer is never stale.
     """
-    system = get_snapshot(ref, base_url)
+    cache_key = flow_key(ref, base_url)
+    system = get_snapshot(ref, base_url, cache_key)
     if not ref.live:
         return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
-    key = (flow_key(ref, base_url), state_key())
+    key = (cache_key, state_key())
     build_url = url_builder(base_url)
 
     def opening(flow: System, menu_sid: str) -> CallResult:
@@ -160,10 +161,11 @@ def answer_continuation(
     if not ref.live:
         return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
     threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
+    cache_key = flow_key(ref, base_url)
     return _remembered(
-        (flow_key(ref, base_url), state_key(), state, digits, speech, dial_status, threshold),
+        (cache_key, state_key(), state, digits, speech, dial_status, threshold),
         lambda: engine.step(
-            get_snapshot(ref, base_url),
+            get_snapshot(ref, base_url, cache_key),
             state,
             url_builder=url_builder(base_url),
             digits=digits,

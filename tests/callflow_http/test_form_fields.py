@@ -41,3 +41,15 @@ def test_a_multipart_entry_is_read_too(world) -> None:
     # Not what Restcomm sends, but a form is a form.
     response = Platform().client.post(ENTRY, {"To": MAIN_NUMBER, "CallSid": "CA1"})
     assert response.status_code == 200 and b"<Gather" in response.content
+
+
+def test_a_raw_utf8_query_string_is_decoded() -> None:
+    # WSGI hands the query string's bytes over as latin-1 text; Restcomm percent-encodes, a
+    # hand-written URL may not.
+    from django.test import RequestFactory
+
+    from autoattendant.api.views.callflow import _platform_params
+
+    request = RequestFactory().get("/autoattendant/internal/rcml")
+    request.META["QUERY_STRING"] = "SpeechResult=Jos\u00e9&Digits=1".encode().decode("latin-1")
+    assert _platform_params(request) == {"SpeechResult": "Jos\u00e9", "Digits": "1"}
