@@ -156,6 +156,13 @@ AUTH_FAILURE_WINDOW_SECONDS = env_int("AUTH_FAILURE_WINDOW_SECONDS", 60)
 # configured (the embedded default) the entry is open.
 PLATFORM_WEBHOOK_USER = env_str("PLATFORM_WEBHOOK_USER", "") or ""
 PLATFORM_WEBHOOK_PASSWORD = env_str("PLATFORM_WEBHOOK_PASSWORD", "") or ""
+# Twilio and TwiML-compatible platforms sign every webhook request with this account auth token
+# (``X-Twilio-Signature``); with none configured the TwiML webhook is open (check --deploy warns).
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "") or ""
+# The region whose national number forms a platform's ``To`` may arrive in (ISO 3166 code, e.g.
+# ``US``, ``GB``); unset, only international forms (``+…``) are parsed, anything else is taken as
+# digits.
+DEFAULT_PHONE_REGION = (env_str("DEFAULT_PHONE_REGION", "") or "").upper()
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -193,9 +200,16 @@ ANNOUNCEMENT_MAX_BYTES = env_int("ANNOUNCEMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Text-to-speech languages the platform accepts for <Say> (Restcomm's list plus provider voices).
-ANNOUNCEMENT_LANGUAGES = env_list(
-    "ANNOUNCEMENT_LANGUAGES",
+# Text-to-speech languages a say announcement may use (<Say language=…>); anything else is
+# refused (521) and the console offers only these. The default is the spec's list plus provider
+# voices. A synthesizer speaks a language it does not know as English, silently, so a deployment
+# narrows this to its synthesizer's: Restcomm's default, VoiceRSS, speaks
+#   ca da de en en-au en-ca en-gb en-in es es-mx fi fr fr-ca it ja ko nb nl pl pt pt-br ru sv
+#   zh-cn zh-hk zh-tw
+# so a Restcomm deployment sets TTS_LANGUAGES to those (comma-separated). The older name
+# ANNOUNCEMENT_LANGUAGES is still read when TTS_LANGUAGES is not set.
+TTS_LANGUAGES = env_list(
+    "TTS_LANGUAGES" if env_str("TTS_LANGUAGES") is not None else "ANNOUNCEMENT_LANGUAGES",
     [
         "bf", "bp", "ca", "cf", "cs", "da", "de", "dn", "el", "en", "en-gb", "es", "es-mx",
         "fi", "fr", "it", "ja", "ko", "nl", "no", "pl", "pt", "pt-br", "ru", "sv", "tr",

@@ -424,7 +424,10 @@ class AutoAttendantSystemAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
     inlines = (MainNumberInline, SystemMenuInline, ScheduleBlockInline)
     actions = ("suspend", "reactivate")
     fieldsets = (
-        (None, {"fields": ("name", "enterprise", "description", "status", "timezone_id")}),
+        (
+            None,
+            {"fields": ("name", "enterprise", "description", "status", "timezone_id", "language")},
+        ),
         ("Routing", {"fields": ("default_menu", "extensions")}),
         (
             "Timeouts and wrong input",

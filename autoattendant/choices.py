@@ -27,6 +27,22 @@ class SystemStatus(models.TextChoices):
     SUSPENDED = "SUSPENDED", "Suspended"
 
 
+class SystemLanguage(models.TextChoices):
+    """The languages an AA system speaks its built-in phrases in (DESIGN §15); speech
+    recognition listens in the matching ``xx-YY``."""
+
+    EN = "en", "English"
+    ES = "es", "Spanish"
+    FR = "fr", "French"
+    DE = "de", "German"
+    IT = "it", "Italian"
+    PT = "pt", "Portuguese"
+    NL = "nl", "Dutch"
+
+
+SYSTEM_LANGUAGES = tuple(SystemLanguage.values)
+
+
 class AnnouncementType(models.TextChoices):
     SAY = "say", "Text to speech"
     PLAY = "play", "Audio file"

@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,7 +74,6 @@ __all__ = [
     "load_flow",
     "lookup_number",
     "lookup_system",
-    "normalise_dialled",
 ]
 
 logger = logging.getLogger(__name__)
@@ -83,15 +81,6 @@ logger = logging.getLogger(__name__)
 #: How long a compiled flow stays cached. Changes never wait for it (they change the key); it
 #: only bounds the memory old versions occupy.
 DEFAULT_CACHE_SECONDS = 24 * 3600
-
-_DIALLED_NOISE = re.compile(r"[\s\-+().]")
-
-
-def normalise_dialled(raw: str | None) -> str:
-    """The platform's ``To``/``From`` as stored digits (``+``, spaces, dashes dropped); ``""``
-    when it is not a phone number at all (which no number matches)."""
-    digits = _DIALLED_NOISE.sub("", raw or "")
-    return digits if digits.isascii() and digits.isdigit() else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +235,7 @@ def _base_tag(base_url: str) -> str:
 
 
 #: The compiled flow's layout (``callflow.model``); a new layout never reads an old one's pickles.
-FLOW_FORMAT = 2
+FLOW_FORMAT = 3
 
 
 def flow_key(ref: FlowRef, base_url: str) -> str:
@@ -341,6 +330,7 @@ def build_snapshot(system: int | str, *, base_url: str = "") -> System:
             "sid",
             "name",
             "timezone_id",
+            "language",
             "enterprise_id",
             "enterprise__sid",
             "default_menu__sid",
@@ -404,6 +394,7 @@ def build_snapshot(system: int | str, *, base_url: str = "") -> System:
         enterprise_sid=head["enterprise__sid"],
         name=head["name"],
         timezone_id=head["timezone_id"] or "UTC",
+        language=head["language"] or "en",
         default_menu_sid=head["default_menu__sid"],
         timeout_seconds=head["timeout_seconds"],
         timeout_max=head["timeout_max"],

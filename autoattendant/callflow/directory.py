@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_NAME_THRESHOLD",
     "MAX_HINTS",
     "MAX_HINT_LENGTH",
+    "directory_digits",
     "match_extension",
     "match_name",
     "speech_hints",
@@ -53,6 +54,23 @@ def match_extension(digits: str, extensions: Iterable[Extension]) -> Extension |
         if _NON_DIGITS.sub("", extension.number) == wanted:
             return extension
     return None
+
+
+#: ``numDigits`` of a directory prompt when the directory is empty: any entry is invalid, and a
+#: caller ends it with ``#`` (the longest E.164 number has 15 digits).
+EMPTY_DIRECTORY_DIGITS = 15
+
+
+def directory_digits(extensions: Iterable[Extension]) -> int:
+    """How many digits a directory prompt collects: the longest extension code (an extension
+    without a code counts its full number's digits). A caller may end sooner with ``#``."""
+    lengths = [
+        len(extension.extension.strip())
+        if extension.extension and extension.extension.strip()
+        else len(_NON_DIGITS.sub("", extension.number))
+        for extension in extensions
+    ]
+    return max(lengths, default=0) or EMPTY_DIRECTORY_DIGITS
 
 
 def speech_hints(extensions: Iterable[Extension]) -> tuple[str, ...]:

@@ -37,13 +37,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from . import rcml
-from .directory import DEFAULT_NAME_THRESHOLD, match_extension, match_name, speech_hints
+from .dialect import RESTCOMM, Dialect, asr_language
+from .directory import (
+    DEFAULT_NAME_THRESHOLD,
+    directory_digits,
+    match_extension,
+    match_name,
+    speech_hints,
+)
 from .model import Action, ActionType, Menu, System
 from .rcml import Event
 from .schedule import Resolution, resolve
 from .state import CallState, Mode
 
 __all__ = [
+    "ANSWERED_DIAL_STATUSES",
     "DEFAULT_MAX_OCCURRENCES",
     "DEFAULT_TIMEOUT_SECONDS",
     "MAX_STEPS",
@@ -53,7 +61,6 @@ __all__ = [
     "TEXT_LINE_UNAVAILABLE",
     "TEXT_NAME_PROMPT",
     "TEXT_NO_ANNOUNCEMENT",
-    "UNANSWERED_DIAL_STATUSES",
     "CallResult",
     "Opening",
     "UrlBuilder",
@@ -77,9 +84,11 @@ TEXT_NAME_PROMPT = "Please say the name"
 TEXT_LINE_UNAVAILABLE = "Sorry, that line is not available."
 TEXT_APOLOGY = "We are sorry, your call cannot be completed at this time. Goodbye."
 
-#: ``DialCallStatus`` values after which the caller goes back to the menu; any other status
-#: (``completed``, ``answered``, missing) ends the call.
-UNANSWERED_DIAL_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"})
+#: ``DialCallStatus`` values of a transfer that was answered: the call is over. Every other value
+#: the platforms send (``busy``, ``no-answer``, ``failed``, ``canceled``, Restcomm's
+#: ``not-found``, ``queued``, ``ringing``, ``wait-for-answer`` and the literal ``null``) — or none
+#: at all — is an unanswered transfer, and the caller goes back to the menu.
+ANSWERED_DIAL_STATUSES = frozenset({"completed", "answered", "in-progress"})
 
 #: Builds the absolute URL (with the signed state in its query) the platform calls back.
 UrlBuilder = Callable[[CallState], str]
@@ -137,9 +146,16 @@ def _first_set(*values: int | None, default: int) -> int:
 class _Turn:
     """Builds one response. Exactly one terminal method (prompt, dial, hang up) runs per turn."""
 
-    def __init__(self, system: System, url_builder: UrlBuilder, step_number: int) -> None:
+    def __init__(
+        self,
+        system: System,
+        url_builder: UrlBuilder,
+        step_number: int,
+        dialect: Dialect = RESTCOMM,
+    ) -> None:
         self.system = system
         self.url_builder = url_builder
+        self.dialect = dialect
         self.step_number = step_number
         self.root = rcml.response()
         self.notes: list[str] = []
@@ -187,12 +203,8 @@ class _Turn:
             if not (announcement.body or "").strip():
                 self.note(f"announcement {sid} has no text; skipped")
                 return False
-            rcml.say(
-                target,
-                announcement.body,
-                voice=announcement.voice or None,
-                language=announcement.language or None,
-            )
+            voice, language = self.dialect.say_attributes(announcement.voice, announcement.language)
+            rcml.say(target, announcement.body, voice=voice, language=language)
             return True
         if not announcement.file_url:
             self.note(f"announcement {sid} has no file; skipped")
@@ -238,22 +250,35 @@ class _Turn:
         rcml.redirect(self.root, url)
 
     def directory_prompt(self, state: CallState) -> None:
-        """The DIAL_BY_EXTENSION digits Gather or the DIAL_BY_NAME speech Gather, then Redirect."""
+        """The DIAL_BY_EXTENSION digits Gather or the DIAL_BY_NAME speech-or-digits Gather, then
+        the Redirect. Both collect up to the longest extension's digits (``numDigits`` must be
+        explicit: Restcomm keeps the menu's ``1`` otherwise), the caller may end sooner with
+        ``#``."""
         menu = self.system.menus.get(state.menu_sid)
         state, url = self._continue_with(state)
         timeout = self.timeout_seconds(menu)
+        num_digits = directory_digits(self.system.extensions)
         if state.mode == Mode.NAME:
             element = rcml.gather(
                 self.root,
                 action=url,
-                input="speech",
+                input="dtmf speech",
+                num_digits=num_digits,
+                finish_on_key="#",
                 timeout=timeout,
+                language=asr_language(self.system.language),
+                speech_timeout=self.dialect.speech_timeout,
                 hints=speech_hints(self.system.extensions),
             )
             default_text = TEXT_NAME_PROMPT
         else:
             element = rcml.gather(
-                self.root, action=url, input="dtmf", finish_on_key="#", timeout=timeout
+                self.root,
+                action=url,
+                input="dtmf",
+                num_digits=num_digits,
+                finish_on_key="#",
+                timeout=timeout,
             )
             default_text = TEXT_EXTENSION_PROMPT
         if not self.announce(state.prompt_sid, element):
@@ -348,7 +373,7 @@ class _Turn:
         self, state: CallState, digits: str, speech: str, threshold: float
     ) -> None:
         extensions = self.system.extensions
-        if state.mode == Mode.NAME:
+        if state.mode == Mode.NAME and not digits.replace("#", ""):
             found = match_name(speech, extensions, threshold)
             attempt = f"name {speech!r}"
         else:
@@ -371,19 +396,21 @@ class _Turn:
     def on_dial_status(self, state: CallState, dial_status: str) -> None:
         status = dial_status.strip().lower().replace("_", "-")
         self.menu_sid = state.menu_sid
-        if status in UNANSWERED_DIAL_STATUSES:
-            self.note(f"dial ended {status}; back to the menu")
+        if status in ANSWERED_DIAL_STATUSES:
+            self.hang_up(f"dial ended {status}; call over")
+        else:
+            self.note(f"dial ended {status or '(no status)'}; back to the menu")
             rcml.say(self.root, TEXT_LINE_UNAVAILABLE)
             self.menu_prompt(state.visit(state.menu_sid))
-        else:
-            self.hang_up(f"dial ended {status or '(no status)'}; call over")
 
 
-def open_menu(system: System, menu_sid: str, *, url_builder: UrlBuilder) -> CallResult:
+def open_menu(
+    system: System, menu_sid: str, *, url_builder: UrlBuilder, dialect: Dialect = RESTCOMM
+) -> CallResult:
     """The first answer of a call the schedule sends to ``menu_sid``: the menu's prompt (an
-    apology if that menu is gone). A pure function of the flow, the menu and the URL builder, so
-    callers may keep it per compiled flow (see :func:`start`)."""
-    turn = _Turn(system, url_builder, step_number=1)
+    apology if that menu is gone). A pure function of the flow, the menu, the URL builder and the
+    dialect, so callers may keep it per compiled flow (see :func:`start`)."""
+    turn = _Turn(system, url_builder, step_number=1, dialect=dialect)
     state = CallState(system_sid=system.sid, organization=system.enterprise_sid, menu_sid=menu_sid)
     turn.menu_prompt(state)
     if turn.menu_sid is None:
@@ -401,6 +428,7 @@ def start(
     *,
     url_builder: UrlBuilder,
     opening: Opening | None = None,
+    dialect: Dialect = RESTCOMM,
 ) -> CallResult:
     """Answer the entry request of a call at ``instant`` (aware; the platform's "now").
 
@@ -411,12 +439,12 @@ def start(
     """
     resolution = resolve(system, instant)
     if resolution.menu_sid is None:
-        turn = _Turn(system, url_builder, step_number=1)
+        turn = _Turn(system, url_builder, step_number=1, dialect=dialect)
         turn.note(resolution.reason)
         turn.apologise("no menu for this instant")
         return turn.result(error_code=NO_SCHEDULE_ERROR, resolution=resolution)
     if opening is None:
-        first = open_menu(system, resolution.menu_sid, url_builder=url_builder)
+        first = open_menu(system, resolution.menu_sid, url_builder=url_builder, dialect=dialect)
     else:
         first = opening(system, resolution.menu_sid)
     return replace(first, notes=(resolution.reason, *first.notes), resolution=resolution)
@@ -432,6 +460,7 @@ def step(
     dial_status: str | None = None,
     name_threshold: float = DEFAULT_NAME_THRESHOLD,
     max_steps: int = MAX_STEPS,
+    dialect: Dialect = RESTCOMM,
 ) -> CallResult:
     """Answer a continuation: ``state`` (already verified by :func:`.state.decode`) plus the
     platform's ``Digits``, ``SpeechResult`` and ``DialCallStatus`` (absent = ``None`` or ``""``).
@@ -439,7 +468,7 @@ def step(
     ``name_threshold`` is the minimum ``WRatio`` for dial by name; ``max_steps`` ends any call
     after that many requests. A state for another system or enterprise is refused politely.
     """
-    turn = _Turn(system, url_builder, step_number=state.step + 1)
+    turn = _Turn(system, url_builder, step_number=state.step + 1, dialect=dialect)
     turn.menu_sid = state.menu_sid
     if state.system_sid != system.sid or state.organization != system.enterprise_sid:
         turn.apologise("call state belongs to another system")

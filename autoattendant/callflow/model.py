@@ -204,6 +204,8 @@ class System:
     """One Auto Attendant system with everything a call needs, compiled in one go.
 
     ``timezone_id`` is an IANA zone (``""``/unknown is treated as UTC rather than failing a call).
+    ``language`` is the system's language code (``en``, ``es`` …): speech recognition listens in
+    its ``xx-YY`` form.
     ``extensions`` keeps the order the directory should be presented in (the first 50 spoken names
     become speech hints). ``weekly`` and ``date_ranges`` are tried in order; overlaps are rejected
     when saved, so order only matters for inconsistent data and keeps the result deterministic.
@@ -213,6 +215,7 @@ class System:
     enterprise_sid: str
     name: str = ""
     timezone_id: str = "UTC"
+    language: str = "en"
     default_menu_sid: str | None = None
     timeout_seconds: int | None = None
     timeout_max: int | None = None

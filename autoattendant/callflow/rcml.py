@@ -82,9 +82,10 @@ def gather(
     finish_on_key: str | None = None,
     hints: Iterable[str] = (),
     language: str | None = None,
+    speech_timeout: str | None = None,
 ) -> ET.Element:
     """``<Gather action method="POST" input [numDigits] [finishOnKey] timeout actionOnEmptyResult
-    [language] [hints]>``; add the prompt as children of the returned element."""
+    [language] [speechTimeout] [hints]>``; add the prompt as children of the returned element."""
     hint_text = ",".join(hints)
     return _element(
         parent,
@@ -98,6 +99,7 @@ def gather(
             ("timeout", timeout),
             ("actionOnEmptyResult", "true"),
             ("language", language),
+            ("speechTimeout", speech_timeout),
             ("hints", hint_text),
         ),
     )

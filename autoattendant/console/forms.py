@@ -23,6 +23,7 @@ from ..choices import (
     ActionType,
     AnnouncementType,
     Role,
+    SystemLanguage,
     SystemStatus,
     UserStatus,
     Voice,
@@ -344,6 +345,12 @@ class SystemForm(forms.Form):
     )
     status = forms.ChoiceField(label="Status", choices=SystemStatus.choices)
     timezone_id = forms.ChoiceField(label="Time zone")
+    language = forms.ChoiceField(
+        label="Language",
+        choices=SystemLanguage.choices,
+        initial=SystemLanguage.EN,
+        help_text="Built-in prompts are spoken, and callers' speech recognised, in it.",
+    )
     aa_numbers = forms.MultipleChoiceField(
         label="Main numbers (callers dial these)",
         required=False,
@@ -377,6 +384,7 @@ class SystemForm(forms.Form):
         "description": "description",
         "status": "status",
         "timezoneId": "timezone_id",
+        "language": "language",
         "aaNumbers": "aa_numbers",
         "extensions": "extensions",
         "defaultMenuSid": "default_menu",
@@ -429,6 +437,7 @@ class SystemForm(forms.Form):
             "description": system.description,
             "status": system.status,
             "timezone_id": system.timezone_id,
+            "language": system.language,
             "aa_numbers": [n.number for n in system.main_numbers.all() if n.date_deleted is None],
             "extensions": [n.number for n in system.extensions.all() if n.date_deleted is None],
             "default_menu": system.default_menu.sid if system.default_menu_id else "",
@@ -454,6 +463,7 @@ class SystemForm(forms.Form):
             "description": c.get("description") or "",
             "status": c["status"],
             "timezoneId": c["timezone_id"],
+            "language": c["language"],
             "aaNumbers": list(c.get("aa_numbers") or []),
             "defaultMenuSid": c.get("default_menu") or None,
             "timeoutSeconds": c.get("timeout_seconds"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..choices import ActionType, SystemStatus
+from ..choices import ActionType, SystemLanguage, SystemStatus
 from ..sids import new_system_sid
 from .base import CreatedByModel
 
@@ -13,7 +13,7 @@ DEFAULT_MAX_OCCURRENCES = 3
 
 
 class AutoAttendantSystem(CreatedByModel):
-    """An auto attendant: its main numbers, extensions, timezone and error handling.
+    """An auto attendant: its main numbers, extensions, timezone, language and error handling.
 
     Unset timeout/invalid settings (null) mean the documented defaults (5 s, 3 times, HANGUP);
     menus may override the timeout ones.
@@ -29,6 +29,9 @@ class AutoAttendantSystem(CreatedByModel):
         max_length=16, choices=SystemStatus.choices, default=SystemStatus.ACTIVE
     )
     timezone_id = models.CharField(max_length=64, default="UTC")
+    language = models.CharField(
+        max_length=16, choices=SystemLanguage.choices, default=SystemLanguage.EN
+    )
     timeout_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     timeout_max = models.PositiveSmallIntegerField(null=True, blank=True)
     timeout_action_type = models.CharField(

@@ -27,7 +27,7 @@ _TEXT_FIELDS = ("name", "description", "type", "body", "language", "voice")
 
 def _canonical_language(value: str) -> str | None:
     wanted = value.strip().lower()
-    for language in settings.ANNOUNCEMENT_LANGUAGES:
+    for language in settings.TTS_LANGUAGES:
         if language.lower() == wanted:
             return language
     return None

@@ -157,6 +157,7 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
             "name": SYSTEM_NAME,
             "description": "The clinic's public number.",
             "timezone_id": TIMEZONE,
+            "language": "en",
             "timeout_seconds": 6,
             "main_numbers": [MAIN_NUMBER],
             "extensions": [code for _number, code, _name in EXTENSIONS],

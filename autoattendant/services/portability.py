@@ -37,7 +37,14 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
 from ..audio import InvalidWav, inspect_wav
-from ..choices import EnterpriseStatus, Role, ScheduleType, SystemStatus, UserStatus
+from ..choices import (
+    EnterpriseStatus,
+    Role,
+    ScheduleType,
+    SystemLanguage,
+    SystemStatus,
+    UserStatus,
+)
 from ..errors import AppError
 from ..models import (
     Announcement,
@@ -215,6 +222,7 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "description": s.description,
                 "status": s.status,
                 "timezoneId": s.timezone_id,
+                "language": s.language,
                 "timeoutSeconds": s.timeout_seconds,
                 "timeoutMaxOccurance": s.timeout_max,
                 "timeoutAction": Action(s.timeout_action_type, s.timeout_action_data).as_api(),
@@ -612,6 +620,7 @@ class _Importer:
                     "description": _text(item, "description", max_length=2_000),
                     "status": _choice(item, "status", SystemStatus.values, SystemStatus.ACTIVE),
                     "timezone_id": timezone_id,
+                    "language": _choice(item, "language", SystemLanguage.values, SystemLanguage.EN),
                     "timeout_seconds": _count(item, "timeoutSeconds"),
                     "timeout_max": _count(item, "timeoutMaxOccurance"),
                     "invalid_input_max": _count(item, "invalidInputMaxOccurance"),

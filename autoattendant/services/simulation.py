@@ -25,10 +25,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..callflow import engine
+from ..callflow.dialect import RESTCOMM, Dialect
 from ..callflow.engine import CallResult, UrlBuilder
 from ..callflow.model import System
 from ..callflow.rcml import Event
 from ..callflow.state import CallState, Mode, encode_query
+from ..dialled import dialled_digits
 from ..errors import Errors
 from ..snapshots import (
     FlowRef,
@@ -38,7 +40,6 @@ from ..snapshots import (
     local_answers,
     lookup_number,
     lookup_system,
-    normalise_dialled,
 )
 
 __all__ = [
@@ -57,8 +58,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Where the platform fetches RCML; every URL the engine emits points here.
-RCML_PATH = "/autoattendant/internal/rcml"
+#: Where a platform fetches its documents: ``/autoattendant/internal/{dialect}``. Every URL the
+#: engine emits points back at the webhook the call entered by, so a call keeps its dialect.
+WEBHOOK_PATH = "/autoattendant/internal/{}"
+RCML_PATH = WEBHOOK_PATH.format(RESTCOMM.name)
 
 _KEY_LABEL = b"autoattendant.callflow.state.v1"
 
@@ -74,14 +77,15 @@ def _derive_state_key(secret: str) -> bytes:
     return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
 
 
-def url_builder(base_url: str, key: bytes | None = None) -> UrlBuilder:
-    """Absolute continuation URLs: ``{base_url}/autoattendant/internal/rcml?{signed state}``.
+def url_builder(base_url: str, key: bytes | None = None, dialect: Dialect = RESTCOMM) -> UrlBuilder:
+    """Absolute continuation URLs: ``{base_url}/autoattendant/internal/{dialect}?{signed
+    state}``.
 
     Platform credentials are never put in them: continuations are authenticated by the
     signature alone.
     """
     signing_key = key or state_key()
-    prefix = f"{base_url}{RCML_PATH}?"
+    prefix = f"{base_url}{WEBHOOK_PATH.format(dialect.name)}?"
     return lambda state: prefix + encode_query(state, signing_key)
 
 
@@ -116,7 +120,9 @@ def _remembered(key: tuple, answer: Callable[[], CallResult]) -> CallResult:
     return result
 
 
-def answer_entry(ref: FlowRef, instant: datetime, base_url: str) -> Answer:
+def answer_entry(
+    ref: FlowRef, instant: datetime, base_url: str, dialect: Dialect = RESTCOMM
+) -> Answer:
     """The first RCML of a call to ``ref``'s system at ``instant``: the scheduled menu's prompt,
     or an apology and hang-up (the result's ``error_code`` is 498 when no menu applies; a
     suspended system or enterprise is apologised for too). No query on a warm cache besides the
@@ -131,15 +137,16 @@ def answer_entry(ref: FlowRef, instant: datetime, base_url: str) -> Answer:
     system = get_snapshot(ref, base_url, cache_key)
     if not ref.live:
         return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
-    key = (cache_key, state_key())
-    build_url = url_builder(base_url)
+    key = (cache_key, state_key(), dialect.name)
+    build_url = url_builder(base_url, dialect=dialect)
 
     def opening(flow: System, menu_sid: str) -> CallResult:
         return _remembered(
-            (*key, menu_sid), lambda: engine.open_menu(flow, menu_sid, url_builder=build_url)
+            (*key, menu_sid),
+            lambda: engine.open_menu(flow, menu_sid, url_builder=build_url, dialect=dialect),
         )
 
-    result = engine.start(system, instant, url_builder=build_url, opening=opening)
+    result = engine.start(system, instant, url_builder=build_url, opening=opening, dialect=dialect)
     return Answer(result, ref, system)
 
 
@@ -150,6 +157,7 @@ def answer_continuation(
     digits: str | None = None,
     speech: str | None = None,
     dial_status: str | None = None,
+    dialect: Dialect = RESTCOMM,
 ) -> CallResult:
     """The next RCML of a call whose (verified) state is ``state``: at most one query (the
     system's current ``flow_version``) on a warm cache, and no work at all for an answer this
@@ -163,15 +171,16 @@ def answer_continuation(
     threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
     cache_key = flow_key(ref, base_url)
     return _remembered(
-        (cache_key, state_key(), state, digits, speech, dial_status, threshold),
+        (cache_key, state_key(), dialect.name, state, digits, speech, dial_status, threshold),
         lambda: engine.step(
             get_snapshot(ref, base_url, cache_key),
             state,
-            url_builder=url_builder(base_url),
+            url_builder=url_builder(base_url, dialect=dialect),
             digits=digits,
             speech=speech,
             dial_status=dial_status,
             name_threshold=threshold,
+            dialect=dialect,
         ),
     )
 
@@ -283,7 +292,7 @@ def simulate_call(
     Raises the RCML API's errors: 491 (no such live number, or not ``enterprise_id``'s when
     given), 490 (the number has no AA system), 498 (no menu for that instant).
     """
-    digits = normalise_dialled(number)
+    digits = dialled_digits(number)
     instant = at or timezone.now()
     base = (base_url if base_url is not None else settings.PUBLIC_BASE_URL) or ""
     ref = lookup_number(digits, enterprise_id=enterprise_id)

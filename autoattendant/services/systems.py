@@ -41,6 +41,7 @@ SETTING_FIELDS = (
     "description",
     "status",
     "timezone_id",
+    "language",
     "timeout_seconds",
     "timeout_max",
     "invalid_input_max",
@@ -61,6 +62,7 @@ API_FIELDS = {
     "description": "description",
     "status": "status",
     "timezoneId": "timezone_id",
+    "language": "language",
     "timeoutSeconds": "timeout_seconds",
     "timeoutMaxOccurance": "timeout_max",
     "invalidInputMaxOccurance": "invalid_input_max",
@@ -211,7 +213,7 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
 
 def do_create_system(actor: User, *, enterprise: Enterprise, changes: dict) -> AutoAttendantSystem:
     """Create a system of ``enterprise`` (``changes`` as for :func:`do_update_system`; ``name``
-    required, the timezone defaults to UTC)."""
+    required, the timezone defaults to UTC, the language to ``en``)."""
     system = AutoAttendantSystem(enterprise=enterprise, created_by=actor)
     return _apply(actor, system, changes)
 

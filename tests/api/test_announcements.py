@@ -109,8 +109,20 @@ def test_an_unsupported_language_is_521(bg_admin, settings):
     assert r.status_code == 409 and r.json()["errorCode"] == "521"
     assert r.json()["message"] == "Announcement Language Not Found"
     # The list is configurable.
-    settings.ANNOUNCEMENT_LANGUAGES = ["klingon"]
+    settings.TTS_LANGUAGES = ["klingon"]
     assert create(bg_admin, {**SAY, "language": "Klingon"})["language"] == "klingon"
+
+
+def test_tts_languages_narrows_the_accepted_set_to_the_synthesizers(bg_admin, settings):
+    settings.TTS_LANGUAGES = ["en", "fr"]
+    r = bg_admin.client.post(URL, {**SAY, "language": "de"}, format="json")
+    assert r.status_code == 409 and r.json()["errorCode"] == "521"
+    assert r.json()["data"]["language"] == "de"
+    # The spec's own voices are refused too once the deployment leaves them out.
+    r = bg_admin.client.post(URL, SAY, format="json")
+    assert r.json()["errorCode"] == "521"
+    assert create(bg_admin, {**SAY, "language": "fr"})["language"] == "fr"
+    assert create(bg_admin, {**SAY, "language": "FR"})["language"] == "fr"  # case-insensitive
 
 
 def test_a_voice_other_than_man_or_woman_is_522(bg_admin):

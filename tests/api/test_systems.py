@@ -78,6 +78,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "status", "aaNumbers", "extensions", "enterpriseSid", "timeoutSeconds",
         "timeoutMaxOccurance", "timeoutAction", "invalidExtensionMaxOccurance",
         "invalidExtensionAction", "invalidInputMaxOccurance", "invalidInputAction", "timezoneId",
+        "language",
     ]  # fmt: skip
     assert data == {
         "sid": sid,
@@ -99,6 +100,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "invalidInputMaxOccurance": 2,
         "invalidInputAction": {"actionType": "HANGUP"},
         "timezoneId": "US/Hawaii",
+        "language": "en",
     }
     assert data["dateCreated"].endswith("+0000")
     # The numbers know their system too.
@@ -111,6 +113,7 @@ def test_a_bare_system_shows_defaults_as_the_spec_does(aa_admin, enterprise_a):
     assert data["timeoutAction"] == {}
     assert data["invalidExtensionAction"] == {} and data["invalidInputAction"] == {}
     assert data["timezoneId"] == "UTC" and data["status"] == "ACTIVE"
+    assert data["language"] == "en"
     for absent in ("description", "timeoutSeconds", "timeoutMaxOccurance", "defaultMenuSid"):
         assert absent not in data
     assert data["enterpriseSid"] == enterprise_a.sid
@@ -168,6 +171,26 @@ def test_update_settings_and_reset_them_with_null(bg_admin, greeting):
     assert data["invalidInputAction"]["actionData"] == greeting.sid
     r = bg_admin.client.put(f"{URL}/{sid}", {"invalidInputAction": {}}, format="json")
     assert r.json()["data"]["invalidInputAction"] == {}
+
+
+def test_the_language_is_stored_on_create_and_update_and_read_back(bg_admin):
+    sid = create(bg_admin, {"name": "A", "language": "es"})["sid"]
+    assert AutoAttendantSystem.objects.get(sid=sid).language == "es"
+    r = bg_admin.client.put(f"{URL}/{sid}", {"language": "nl"}, format="json")
+    assert r.status_code == 200 and r.json()["data"]["language"] == "nl"
+    # Left out of an update, it is kept.
+    r = bg_admin.client.put(f"{URL}/{sid}", {"name": "B"}, format="json")
+    assert r.json()["data"]["language"] == "nl"
+    assert bg_admin.client.get(f"{URL}/search/{sid}").json()["data"]["language"] == "nl"
+
+
+def test_an_unsupported_language_is_refused_and_the_stored_one_kept(bg_admin):
+    sid = create(bg_admin, {"name": "A", "language": "fr"})["sid"]
+    for language in ("klingon", "EN", "en-US", "", None):
+        r = bg_admin.client.put(f"{URL}/{sid}", {"language": language}, format="json")
+        assert r.status_code == 400, (language, r.json())
+        assert r.json()["errorCode"] == "600" and "language" in r.json()["data"]
+    assert AutoAttendantSystem.objects.get(sid=sid).language == "fr"
 
 
 def test_update_bumps_the_flow_version(bg_admin):
@@ -306,6 +329,7 @@ def test_operator_creates_in_a_named_enterprise(operator, enterprise_b):
         ({"name": ""}, "name"),
         ({"name": "A", "timezoneId": "Mars/Olympus"}, "timezoneId"),
         ({"name": "A", "timezoneId": None}, "timezoneId"),
+        ({"name": "A", "language": "tlh"}, "language"),
         ({"name": "A", "status": "DELETED"}, "status"),
         ({"name": "A", "timeoutSeconds": "soon"}, "timeoutSeconds"),
         ({"name": "A", "timeoutSeconds": 0}, "timeoutSeconds"),

@@ -36,15 +36,17 @@ def menu_xml(url: str, inner: str = MAIN_SAY, timeout: int = 5) -> str:
 
 def ext_xml(url: str, inner: str = "<Say>Please press the extension number</Say>") -> str:
     return (
-        f'<Gather action="{url}" method="POST" input="dtmf" finishOnKey="#" timeout="5"'
-        f' actionOnEmptyResult="true">{inner}</Gather><Redirect method="POST">{url}</Redirect>'
+        f'<Gather action="{url}" method="POST" input="dtmf" numDigits="8" finishOnKey="#"'
+        f' timeout="5" actionOnEmptyResult="true">{inner}</Gather>'
+        f'<Redirect method="POST">{url}</Redirect>'
     )
 
 
 def name_xml(url: str, hints: str = "John Smith,Maria Garcia,Wei Chen") -> str:
     return (
-        f'<Gather action="{url}" method="POST" input="speech" timeout="5"'
-        f' actionOnEmptyResult="true" hints="{hints}"><Say>Please say the name</Say></Gather>'
+        f'<Gather action="{url}" method="POST" input="dtmf speech" numDigits="8" finishOnKey="#"'
+        f' timeout="5" actionOnEmptyResult="true" language="en-US" hints="{hints}">'
+        "<Say>Please say the name</Say></Gather>"
         f'<Redirect method="POST">{url}</Redirect>'
     )
 
@@ -418,8 +420,26 @@ def test_counters_are_independent() -> None:
 # --------------------------------------------------------------------------- after a dial
 
 
-@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", "NO_ANSWER"])
-def test_unanswered_dial_apologises_and_returns_to_the_menu(status: str) -> None:
+@pytest.mark.parametrize(
+    "status",
+    [
+        "busy",
+        "no-answer",
+        "failed",
+        "canceled",
+        "NO_ANSWER",
+        "not-found",
+        "null",
+        "queued",
+        "ringing",
+        "wait-for-answer",
+        "",
+        None,
+    ],
+)
+def test_unanswered_dial_apologises_and_returns_to_the_menu(status: str | None) -> None:
+    """Every status but an answered one — Restcomm's ``not-found`` and literal ``null`` too, and
+    none at all — is an unanswered transfer: the caller is never cut off."""
     result = engine.step(
         demo_system(), state(mode="dial", path=("MN_SUB",)), url_builder=url_for, dial_status=status
     )
@@ -432,8 +452,8 @@ def test_unanswered_dial_apologises_and_returns_to_the_menu(status: str) -> None
     )
 
 
-@pytest.mark.parametrize("status", ["completed", "answered", "", None])
-def test_answered_or_unknown_dial_ends_the_call(status: str | None) -> None:
+@pytest.mark.parametrize("status", ["completed", "answered", "in-progress", "COMPLETED"])
+def test_answered_dial_ends_the_call(status: str) -> None:
     result = engine.step(demo_system(), state(mode="dial"), url_builder=url_for, dial_status=status)
     assert_xml(result.rcml, "<Response><Hangup/></Response>")
     assert result.ended

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autoattendant.api.views.callflow import form_fields
+from autoattendant.api.views.webhooks import form_fields
 
 from .conftest import ENTRY, MAIN_NUMBER, Platform
 
@@ -48,7 +48,7 @@ def test_a_raw_utf8_query_string_is_decoded() -> None:
     # hand-written URL may not.
     from django.test import RequestFactory
 
-    from autoattendant.api.views.callflow import _platform_params
+    from autoattendant.api.views.webhooks import _platform_params
 
     request = RequestFactory().get("/autoattendant/internal/rcml")
     request.META["QUERY_STRING"] = "SpeechResult=Jos\u00e9&Digits=1".encode().decode("latin-1")

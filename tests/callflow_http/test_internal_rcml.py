@@ -70,7 +70,8 @@ def test_dial_by_extension(world, typed):
     call = Platform()
     doc = call.press(call.start(), "2")
     gather = doc.gather
-    assert gather.get("finishOnKey") == "#" and gather.get("numDigits") is None
+    # numDigits is explicit: Restcomm would keep the menu's "1" otherwise.
+    assert gather.get("finishOnKey") == "#" and gather.get("numDigits") == "3"
     assert doc.says == [TEXT_EXTENSION_PROMPT]
     doc = call.press(doc, typed)
     assert doc.tags == ["Play", "Dial"]  # the menu's ringback, then the transfer
@@ -81,7 +82,8 @@ def test_dial_by_name_matches_the_speech(world):
     call = Platform()
     doc = call.press(call.start(), "3")
     gather = doc.gather
-    assert gather.get("input") == "speech"
+    assert gather.get("input") == "dtmf speech"
+    assert gather.get("language") == "en-US"
     assert gather.get("hints") == "John Smith,Maria Garcia"
     assert doc.says == [TEXT_NAME_PROMPT]
     doc = call.say(doc, "maria garcia")
@@ -257,7 +259,7 @@ def test_a_crash_is_an_apology_not_a_500(world, monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise DatabaseError("the database went away")
 
-    monkeypatch.setattr("autoattendant.api.views.callflow.lookup_number", explode)
+    monkeypatch.setattr("autoattendant.api.views.webhooks.lookup_number", explode)
     with caplog.at_level(logging.ERROR):
         assert_apology(Platform().start())
     assert "CA0123456789abcdef" in caplog.text
@@ -301,7 +303,7 @@ def test_dial_by_name_threshold_comes_from_settings(world, settings):
     call = Platform()
     doc = call.say(call.press(call.start(), "3"), "Maria Garcia")
     assert doc.dialled is None
-    assert doc.gather.get("input") == "speech"  # asked again
+    assert doc.gather.get("input") == "dtmf speech"  # asked again
 
 
 def test_the_platform_needs_no_csrf_token(world):

@@ -105,7 +105,11 @@ def world(operator, bg_admin, aa_admin, enterprise_a):
     bg_admin.user.save()
     build_demo_flow(enterprise_a, bg_admin.user)
     spare = make_system(
-        enterprise_a, "Spare line", created_by=aa_admin.user, timezone_id="Europe/Paris"
+        enterprise_a,
+        "Spare line",
+        created_by=aa_admin.user,
+        timezone_id="Europe/Paris",
+        language="fr",
     )
     notice = Announcement.objects.get(enterprise=enterprise_a, name="Holiday")
     closed = make_menu(
@@ -137,6 +141,7 @@ def test_export_import_export_gives_the_same_document_but_for_sids_and_dates(wor
     # Audio included: the same WAV bytes, now stored under the copy's own name.
     audio = [a["audio"] for a in second["announcements"] if a["audio"]]
     assert audio == [base64.b64encode(tone_wav()).decode()]
+    assert [s["language"] for s in second["systems"]] == ["en", "fr"]  # read back from the copy
     stored = Announcement.objects.get(enterprise=copy, type="play")
     assert stored.file.name.startswith(f"announcements/{stored.sid}_")
     assert inspect_wav(stored.file.open("rb").read()).sample_rate == 8_000
@@ -260,6 +265,31 @@ def test_each_bad_record_is_reported_with_its_line_and_reason(world, tmp_path):
         in reports
     )
     assert counts() == before
+
+
+def test_a_system_without_a_language_speaks_english_and_an_unknown_one_is_refused(world, tmp_path):
+    document = export_to(tmp_path / "doc.json", world)
+    release(world)
+    del document["systems"][1]["language"]  # a file from before systems had a language
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document, indent=2))
+    import_file(path, "--dry-run")
+    document["systems"][1]["language"] = "tlh"
+    text = json.dumps(document, indent=2)
+    path.write_text(text)
+
+    _message, reports = import_failing(path)
+
+    system_line = line_of(text, f'"sid": "{document["systems"][1]["sid"]}"')
+    assert reports == [
+        f"line {system_line}: systems[1]: language: expected one of en, es, fr, de, it, pt, nl"
+    ]
+
+    del document["systems"][1]["language"]
+    path.write_text(json.dumps(document, indent=2))
+    import_file(path)
+    copy = Enterprise.objects.exclude(pk=world.pk).get(name=world.name)
+    assert AutoAttendantSystem.objects.get(enterprise=copy, name="Spare line").language == "en"
 
 
 def test_a_schedule_problem_points_at_the_block(world, tmp_path):

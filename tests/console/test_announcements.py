@@ -70,6 +70,15 @@ def test_say_without_its_text_language_and_voice_is_shown_next_to_each(bg):
     assert not Announcement.objects.exists()
 
 
+def test_the_language_picker_offers_only_the_tts_languages(bg, settings):
+    settings.TTS_LANGUAGES = ["en", "fr"]
+    form = bg.get("/console/announcements/new/").context["form"]
+    assert [value for value, _label in form.fields["language"].choices if value] == ["en", "fr"]
+    response = bg.post("/console/announcements/new/", say(language="de"))
+    assert errors_next_to(response, "language")[0].startswith("Select a valid choice")
+    assert not Announcement.objects.exists()
+
+
 def test_a_missing_name_is_shown_next_to_the_name(bg):
     response = bg.post("/console/announcements/new/", say(name=""))
     assert errors_next_to(response, "name") == ["This field is required."]

@@ -22,6 +22,7 @@ def system_data(**overrides) -> dict:
         "description": "",
         "status": "ACTIVE",
         "timezone_id": "America/New_York",
+        "language": "en",
         "default_menu": "",
         "timeout_seconds": "",
         "timeout_max": "",
@@ -67,6 +68,31 @@ def test_the_time_zone_picker_offers_only_real_zones(bg):
     assert errors_next_to(response, "timezone_id")[0].startswith("Select a valid choice")
     zones = dict(bg.get("/console/systems/new/").context["form"].fields["timezone_id"].choices)
     assert "Europe/Paris" in zones and "Asia/Kolkata" in zones
+
+
+def test_the_language_is_picked_from_the_supported_ones_and_saved(bg, world):
+    form = bg.get("/console/systems/new/").context["form"]
+    assert [value for value, _label in form.fields["language"].choices] == [
+        "en", "es", "fr", "de", "it", "pt", "nl",
+    ]  # fmt: skip
+    assert form["language"].value() == "en"
+    response = bg.post("/console/systems/new/", system_data(language="es"))
+    assert response.status_code == 302
+    system = AutoAttendantSystem.objects.get(name="Night line")
+    assert system.language == "es"
+    assert "Spanish" in text(bg.get(response["Location"]))
+    form = bg.get(f"/console/systems/{system.sid}/edit/").context["form"]
+    assert form["language"].value() == "es"
+    data = system_data(language="fr")
+    assert bg.post(f"/console/systems/{system.sid}/edit/", data).status_code == 302
+    system.refresh_from_db()
+    assert system.language == "fr"
+
+
+def test_an_unsupported_language_is_refused_next_to_the_field(bg):
+    response = bg.post("/console/systems/new/", system_data(language="tlh"))
+    assert errors_next_to(response, "language")[0].startswith("Select a valid choice")
+    assert not AutoAttendantSystem.objects.filter(name="Night line").exists()
 
 
 def test_the_apis_limits_and_rules_are_shown_next_to_the_fields(bg, world):

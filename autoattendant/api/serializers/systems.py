@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ...choices import SystemStatus
+from ...choices import SystemLanguage, SystemStatus
 from ...services.actions import Action
 from ...services.systems import is_timezone
 from ..fields import RecordSerializer
@@ -65,6 +65,7 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     invalidInputMaxOccurance = serializers.IntegerField(source="invalid_input_max", read_only=True)
     invalidInputAction = ActionField("invalid_input")
     timezoneId = serializers.CharField(source="timezone_id", read_only=True)
+    language = serializers.CharField(read_only=True)
     defaultMenuSid = serializers.SerializerMethodField()
 
     def get_aaNumbers(self, system) -> list[str]:
@@ -137,6 +138,7 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=40), required=False, max_length=1000
     )
     timezoneId = serializers.CharField(required=False, max_length=64)
+    language = serializers.ChoiceField(choices=SystemLanguage.choices, required=False)
     timeoutSeconds = _count(1, 120)
     timeoutMaxOccurance = _count(1, 20)
     timeoutAction = serializers.JSONField(required=False, allow_null=True)

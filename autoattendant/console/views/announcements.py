@@ -90,7 +90,7 @@ def _form(request: HttpRequest, announcement: Announcement | None) -> Announceme
         request.POST or None,
         request.FILES or None,
         initial=initial,
-        languages=settings.ANNOUNCEMENT_LANGUAGES,
+        languages=settings.TTS_LANGUAGES,
     )
 
 

@@ -1,0 +1,15 @@
+"""The compiled flow carries the AA system's language, so speech recognition listens in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from autoattendant.snapshots import build_snapshot
+from tests.builders import make_system
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_compiled_flow_speaks_the_systems_language(enterprise_a):
+    assert build_snapshot(make_system(enterprise_a, "Default").pk).language == "en"
+    assert build_snapshot(make_system(enterprise_a, "Madrid", language="es").sid).language == "es"
