@@ -159,6 +159,8 @@ PLATFORM_WEBHOOK_PASSWORD = env_str("PLATFORM_WEBHOOK_PASSWORD", "") or ""
 # Twilio and TwiML-compatible platforms sign every webhook request with this account auth token
 # (``X-Twilio-Signature``); with none configured the TwiML webhook is open (check --deploy warns).
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "") or ""
+# Checks an operator has decided to live with (e.g. autoattendant.W001 on a Restcomm-only site).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # The region whose national number forms a platform's ``To`` may arrive in (ISO 3166 code, e.g.
 # ``US``, ``GB``); unset, only international forms (``+…``) are parsed, anything else is taken as
 # digits.

@@ -7,4 +7,4 @@ class AutoAttendantConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import routing, signals  # noqa: F401  (connect the call-flow cache invalidation)
+        from . import checks, routing, signals  # noqa: F401  (deploy checks; cache invalidation)

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k3y-" + "".join(chr(97 + i % 26) + str(i) for i in range(40)),
     "ALLOWED_HOSTS": "aa.example.com",
+    "TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef",
 }
 
 
@@ -33,6 +34,18 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 def test_check_deploy_passes_with_production_settings():
     r = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_check_deploy_warns_of_an_open_twiml_webhook():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TWILIO_AUTH_TOKEN"}
+    r = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert r.returncode != 0
+    assert "autoattendant.W001" in r.stderr + r.stdout
+    silenced = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={**env, "SILENCED_SYSTEM_CHECKS": "autoattendant.W001"},
+    )  # fmt: skip
+    assert silenced.returncode == 0, silenced.stdout + silenced.stderr
 
 
 def test_without_a_secret_key_production_refuses_to_start():
