@@ -29,8 +29,12 @@ class AutoAttendantSystem(CreatedByModel):
         max_length=16, choices=SystemStatus.choices, default=SystemStatus.ACTIVE
     )
     timezone_id = models.CharField(max_length=64, default="UTC")
+    # A database default too, so rows written by SQL (operators' scripts, bulk loads) get one.
     language = models.CharField(
-        max_length=16, choices=SystemLanguage.choices, default=SystemLanguage.EN
+        max_length=16,
+        choices=SystemLanguage.choices,
+        default=SystemLanguage.EN,
+        db_default=SystemLanguage.EN,
     )
     timeout_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     timeout_max = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -173,3 +173,23 @@ def test_a_signed_call_over_a_real_socket(live_server, flow, settings):
     )
     call = platform.call(["3", "102", "dial:completed"])
     assert call.dialled == [flow.maria.number]
+
+
+def test_announcements_replay_and_goodbye_on_twilio(twilio, flow):
+    call = twilio.call(["5", "7", "6"])
+    assert call.said == [
+        "Welcome to Acme.",
+        "We are open nine to five.",
+        "Welcome to Acme.",
+        "Welcome to Acme.",
+        "Goodbye from Acme.",
+    ]
+    assert call.events[-1] == ("hangup",)
+
+
+@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
+def test_an_unanswered_transfer_returns_to_the_menu_on_twilio(twilio, flow, status):
+    call = twilio.call(["1", f"dial:{status}", "9"])
+    assert call.dialled == [SALES_LINE]
+    assert call.said == ["Welcome to Acme.", TEXT_LINE_UNAVAILABLE, "Welcome to Acme."]
+    assert call.ended == "hangup"
