@@ -4,6 +4,9 @@ other endpoints: AA systems, announcements, menus with keys, schedule blocks."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import struct
+import wave
 from collections.abc import Iterable
 
 from autoattendant.choices import ScheduleType
@@ -13,6 +16,7 @@ from autoattendant.models import (
     Enterprise,
     Menu,
     MenuKey,
+    PhoneNumber,
     ScheduleBlock,
     ScheduleEntry,
     User,
@@ -101,3 +105,29 @@ def make_date_range_block(
         for i, (s, e) in enumerate(entries)
     )
     return block
+
+
+def real_wav(frames: int = 800) -> bytes:
+    """8 kHz mono 16-bit PCM (what the media servers play), ``frames`` samples of a sawtooth."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(
+            b"".join(struct.pack("<h", (i * 97) % 20000 - 10000) for i in range(frames))
+        )
+    return buffer.getvalue()
+
+
+def make_extension(
+    enterprise: Enterprise, number: str, extension: str | None, spoken_name: str | None = None
+) -> PhoneNumber:
+    """A live directory number of ``enterprise``."""
+    return PhoneNumber.objects.create(
+        enterprise=enterprise,
+        number=number,
+        is_extension=True,
+        extension=extension,
+        extension_spoken_name=spoken_name,
+    )

@@ -14,7 +14,13 @@ from django.test import Client
 
 from autoattendant.choices import ActionType as A
 from autoattendant.models import AutoAttendantSystem, Menu, PhoneNumber
-from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
+from tests.builders import (
+    make_announcement,
+    make_extension,
+    make_menu,
+    make_system,
+    make_weekly_block,
+)
 
 # Remembered routes need PostgreSQL's notifications: collected on PostgreSQL only, never skipped.
 collect_ignore = []
@@ -73,20 +79,8 @@ def world(enterprise_a) -> World:
     number = PhoneNumber.objects.create(
         enterprise=enterprise_a, number=MAIN_NUMBER, auto_attendant=system
     )
-    john = PhoneNumber.objects.create(
-        enterprise=enterprise_a,
-        number="15550101",
-        is_extension=True,
-        extension="101",
-        extension_spoken_name="John Smith",
-    )
-    maria = PhoneNumber.objects.create(
-        enterprise=enterprise_a,
-        number="15550102",
-        is_extension=True,
-        extension="102",
-        extension_spoken_name="Maria Garcia",
-    )
+    john = make_extension(enterprise_a, "15550101", "101", "John Smith")
+    maria = make_extension(enterprise_a, "15550102", "102", "Maria Garcia")
     system.extensions.add(john, maria)
     return World(system, main, sales, welcome, ring, number, john, maria)
 

@@ -3,10 +3,6 @@ the delete refusals in words."""
 
 from __future__ import annotations
 
-import io
-import struct
-import wave
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -14,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from autoattendant.choices import ActionType
 from autoattendant.models import Announcement
-from tests.builders import make_announcement, make_menu
+from tests.builders import make_announcement, make_menu, real_wav
 
 from .helpers import errors_next_to, text
 
@@ -25,16 +21,6 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def real_wav() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"".join(struct.pack("<h", (i * 97) % 20000 - 10000) for i in range(800)))
-    return buffer.getvalue()
 
 
 def say(**overrides) -> dict:

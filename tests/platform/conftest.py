@@ -4,8 +4,6 @@ platform doubles pointed at it."""
 from __future__ import annotations
 
 import io
-import struct
-import wave
 from dataclasses import dataclass
 
 import pytest
@@ -13,7 +11,14 @@ import pytest
 from autoattendant.choices import ActionType as A
 from autoattendant.models import Announcement, AutoAttendantSystem, Menu, PhoneNumber
 from autoattendant.services.announcements import do_upload_announcement_file
-from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
+from tests.builders import (
+    make_announcement,
+    make_extension,
+    make_menu,
+    make_system,
+    make_weekly_block,
+    real_wav,
+)
 
 from .restcomm import RestcommPlatform
 from .twiml import TwimlPlatform
@@ -25,19 +30,8 @@ ALL_WEEK = [(day, "00:00", "24:00") for day in range(1, 8)]
 TWILIO_TOKEN = "12345678901234567890123456789012"
 
 
-def real_wav(seconds: float = 0.2) -> bytes:
-    """8 kHz mono 16-bit PCM, what the media servers play."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"".join(struct.pack("<h", (i * 97) % 20000 - 10000) for i in range(1600)))
-    return buffer.getvalue()
-
-
 def with_file(announcement: Announcement) -> Announcement:
-    content = real_wav()
+    content = real_wav(1600)
     return do_upload_announcement_file(announcement, io.BytesIO(content), len(content))
 
 
@@ -108,20 +102,8 @@ def flow(enterprise_a) -> Flow:
     )
     make_weekly_block(main, ALL_WEEK)
     PhoneNumber.objects.create(enterprise=enterprise_a, number=MAIN_NUMBER, auto_attendant=system)
-    john = PhoneNumber.objects.create(
-        enterprise=enterprise_a,
-        number="15550101",
-        is_extension=True,
-        extension="101",
-        extension_spoken_name="John Smith",
-    )
-    maria = PhoneNumber.objects.create(
-        enterprise=enterprise_a,
-        number="15550102",
-        is_extension=True,
-        extension="102",
-        extension_spoken_name="Maria Garcia",
-    )
+    john = make_extension(enterprise_a, "15550101", "101", "John Smith")
+    maria = make_extension(enterprise_a, "15550102", "102", "Maria Garcia")
     system.extensions.add(john, maria)
     return Flow(system, main, sales, welcome, hours, goodbye, sales_prompt, ring, john, maria)
 
