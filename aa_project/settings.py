@@ -230,7 +230,10 @@ DIAL_BY_NAME_MIN_SCORE = env_int("DIAL_BY_NAME_MIN_SCORE", 80)
 # answers, and routes (number → system), which on PostgreSQL are dropped on the notification of
 # any change to numbers, systems or enterprises; turn those notifications off behind a
 # transaction-mode connection pooler, which cannot keep a LISTEN.
-CALLFLOW_LOCAL_FLOWS = env_int("CALLFLOW_LOCAL_FLOWS", -1)  # -1: by the cache backend
+CALLFLOW_LOCAL_FLOWS = env_int("CALLFLOW_LOCAL_FLOWS", 1024)
+# How long the shared cache keeps a compiled flow; a change never waits for it (it changes the
+# key), it only bounds the memory old versions occupy.
+CALLFLOW_CACHE_SECONDS = env_int("CALLFLOW_CACHE_SECONDS", 24 * 3600)
 CALLFLOW_LOCAL_ANSWERS = env_int("CALLFLOW_LOCAL_ANSWERS", 4096)
 CALLFLOW_LOCAL_ROUTES = env_int("CALLFLOW_LOCAL_ROUTES", 16384)
 CALLFLOW_ROUTE_NOTIFICATIONS = env_bool("CALLFLOW_ROUTE_NOTIFICATIONS", True)

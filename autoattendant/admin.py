@@ -32,7 +32,7 @@ from .models import (
     ScheduleEntry,
     User,
 )
-from .services.flow import touch_systems
+from .runtime.versions import touch_systems
 from .services.numbers import normalise_extension_code, normalise_number
 from .services.systems import is_timezone
 from .services.users import do_rotate_auth_token

@@ -7,4 +7,5 @@ class AutoAttendantConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, routing, signals  # noqa: F401  (deploy checks; cache invalidation)
+        from . import checks  # noqa: F401  (deploy checks)
+        from .runtime import invalidation, routes  # noqa: F401  (flow and route invalidation)

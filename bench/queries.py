@@ -46,8 +46,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from autoattendant.models import User
-    from autoattendant.routing import local_routes
-    from autoattendant.snapshots import local_answers, local_flows
+    from autoattendant.runtime.routes import local_routes
+    from autoattendant.runtime.store import local_answers, local_flows
 
     client = Client()
     params = {"CallSid": "CA1", "From": "+15550009999", "To": main_number(42)}

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from autoattendant.choices import Role
 from autoattendant.models import Enterprise, User
-from autoattendant.routing import local_routes
-from autoattendant.snapshots import local_answers, local_flows
+from autoattendant.runtime.routes import local_routes
+from autoattendant.runtime.store import local_answers, local_flows
 
 PASSWORD = "Corr3ct-Horse-Battery"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autoattendant.dialled import normalise_dialled
+from autoattendant.runtime.dialled import normalise_dialled
 
 
 @pytest.mark.parametrize(

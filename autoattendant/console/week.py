@@ -13,8 +13,9 @@ from datetime import datetime
 
 from ..callflow import model
 from ..callflow.schedule import Resolution, next_change, resolve, zone_of
-from ..choices import ScheduleType
-from ..models import AutoAttendantSystem, ScheduleBlock
+from ..models import AutoAttendantSystem
+from ..runtime.compiler import StoredBlock, StoredEntry
+from ..runtime.compiler import compile_schedule as runtime_compile_schedule
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -29,31 +30,23 @@ def menu_colour(color_code: str, index: int = 0) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _entries(block: ScheduleBlock, weekly: bool) -> tuple[model.TimeEntry, ...]:
-    entries = []
-    for entry in block.entries.all():
-        try:
-            entries.append(
-                model.TimeEntry(entry.start_time, entry.end_time, entry.day if weekly else None)
-            )
-        except ValueError:  # a malformed stored row is skipped, as the engine would
-            continue
-    return tuple(entries)
-
-
 def compile_schedule(system: AutoAttendantSystem) -> model.System:
-    """The schedule part of the engine's snapshot, from ``system.schedule`` (prefetched with
-    ``menu`` and ``entries``) and ``system.default_menu`` (selected)."""
-    weekly, date_ranges = [], []
-    for block in system.schedule.all():
-        if block.schedule_type == ScheduleType.WEEKLY:
-            weekly.append(model.WeeklyBlock(block.menu.sid, _entries(block, True)))
-        elif block.start_date and block.end_date:
-            date_ranges.append(
-                model.DateRangeBlock(
-                    block.start_date, block.end_date, block.menu.sid, _entries(block, False)
-                )
-            )
+    """The schedule part of the engine's flow, from ``system.schedule`` (prefetched with
+    ``menu`` and ``entries``) and ``system.default_menu`` (selected), through the runtime's own
+    schedule compiler: the console shows exactly what callers hear."""
+    weekly, date_ranges = runtime_compile_schedule(
+        StoredBlock(
+            block.schedule_type,
+            block.menu.sid if block.menu_id else None,
+            block.start_date,
+            block.end_date,
+            tuple(
+                StoredEntry(entry.pk, entry.day, entry.start_time, entry.end_time)
+                for entry in block.entries.all()
+            ),
+        )
+        for block in system.schedule.all()
+    )
     return model.System(
         sid=system.sid,
         enterprise_sid="",
@@ -98,7 +91,7 @@ def now_playing(system: AutoAttendantSystem, instant: datetime) -> NowPlaying:
     """The menu callers hear at ``instant``, why, and when that changes next (local time)."""
     snapshot = compile_schedule(system)
     resolution = resolve(snapshot, instant)
-    menus = {block.menu.sid: block.menu for block in system.schedule.all()}
+    menus = {block.menu.sid: block.menu for block in system.schedule.all() if block.menu_id}
     if system.default_menu_id:
         menus[system.default_menu.sid] = system.default_menu
     change = next_change(snapshot, instant)

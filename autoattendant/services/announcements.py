@@ -19,7 +19,7 @@ from ..choices import AnnouncementType, Voice
 from ..errors import Errors
 from ..models import Announcement, AutoAttendantSystem, Enterprise, Menu, MenuKey, User
 from ..models.announcement import announcement_upload_to
-from .flow import touch_systems
+from ..runtime.versions import touch_systems
 
 # Fields a create or update may set (model names); anything else is ignored.
 _TEXT_FIELDS = ("name", "description", "type", "body", "language", "voice")

@@ -45,9 +45,9 @@ from ..models import (
     ScheduleBlock,
     User,
 )
+from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from .actions import Action, check_action, parse_action
-from .flow import touch_systems
 
 __all__ = [
     "COLOR_CODE",

@@ -29,7 +29,7 @@ from django.utils import timezone
 from ..access import require_superuser
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
-from .flow import touch_systems
+from ..runtime.versions import touch_systems
 
 _NUMBER_NOISE = re.compile(r"[\s\-+()]")
 UNCHANGED = object()
@@ -181,7 +181,7 @@ def do_update_number(
         affected = {phone.auto_attendant_id, system.pk if system else None}
         if changes_directory:
             affected |= set(phone.extension_of_systems.values_list("pk", flat=True))
-        # Bump first: the writes below then count as part of it (see services.flow).
+        # Bump first: the writes below then count as part of it (see runtime.versions).
         touch_systems(affected)
         if phone.is_extension and not new_is_extension:
             phone.extension_of_systems.clear()

@@ -28,7 +28,7 @@ from django.db import transaction
 from ..choices import ScheduleType
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Menu, ScheduleBlock, ScheduleEntry, User
-from .flow import touch_systems
+from ..runtime.versions import touch_systems
 
 __all__ = [
     "BlockInput",

@@ -1,23 +1,15 @@
-"""Answering calls: one platform request at a time, or a whole call walked through at once.
+"""The simulator: a whole call walked through at once.
 
-:func:`answer_entry` and :func:`answer_continuation` are what the platform's endpoint
-(``/autoattendant/internal/rcml``) runs for each request, minus HTTP. :func:`simulate_call` walks
-a call through the very same two functions, feeding the caller's inputs one by one, so
-``manage.py simulate_call`` and the console's simulator show exactly what the platform would get.
-
-The call state travels signed in the URLs the engine emits (:func:`state_key` derives the key
-from ``SECRET_KEY``); the simulator skips the URL round trip and hands the engine's next state
-straight back, which is what a verified signature yields.
+:func:`simulate_call` walks a call through the runtime's own :func:`answer_entry` and
+:func:`answer_continuation` — what the platforms' webhooks run for each request — feeding the
+caller's inputs one by one, so ``manage.py simulate_call`` and the console's simulator show
+exactly what the platform would get. It skips the URL round trip and hands the engine's next
+state straight back, which is what a verified signature yields.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
-import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,165 +17,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..callflow import engine
-from ..callflow.dialect import RESTCOMM, Dialect
-from ..callflow.engine import CallResult, UrlBuilder
+from ..callflow.engine import CallResult
 from ..callflow.model import System
 from ..callflow.rcml import Event
-from ..callflow.state import CallState, Mode, encode_query
-from ..dialled import dialled_digits
+from ..callflow.state import Mode
 from ..errors import Errors
-from ..snapshots import (
-    FlowRef,
-    answers_capacity,
-    flow_key,
-    get_snapshot,
-    local_answers,
-    lookup_number,
-    lookup_system,
-)
+from ..runtime.answering import answer_continuation, answer_entry
+from ..runtime.dialled import dialled_digits
+from ..runtime.lookup import lookup_number
 
-__all__ = [
-    "RCML_PATH",
-    "Answer",
-    "CallInput",
-    "SimulatedStep",
-    "Simulation",
-    "answer_continuation",
-    "answer_entry",
-    "parse_inputs",
-    "simulate_call",
-    "state_key",
-    "url_builder",
-]
-
-logger = logging.getLogger(__name__)
-
-#: Where a platform fetches its documents: ``/autoattendant/internal/{dialect}``. Every URL the
-#: engine emits points back at the webhook the call entered by, so a call keeps its dialect.
-WEBHOOK_PATH = "/autoattendant/internal/{}"
-RCML_PATH = WEBHOOK_PATH.format(RESTCOMM.name)
-
-_KEY_LABEL = b"autoattendant.callflow.state.v1"
-
-
-def state_key() -> bytes:
-    """The call-state signing key: an HMAC of a fixed label keyed with ``SECRET_KEY``, so the
-    secret itself never signs anything and rotating it invalidates calls in progress only."""
-    return _derive_state_key(settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=4)
-def _derive_state_key(secret: str) -> bytes:
-    return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
-
-
-def url_builder(base_url: str, key: bytes | None = None, dialect: Dialect = RESTCOMM) -> UrlBuilder:
-    """Absolute continuation URLs: ``{base_url}/autoattendant/internal/{dialect}?{signed
-    state}``.
-
-    Platform credentials are never put in them: continuations are authenticated by the
-    signature alone.
-    """
-    signing_key = key or state_key()
-    prefix = f"{base_url}{WEBHOOK_PATH.format(dialect.name)}?"
-    return lambda state: prefix + encode_query(state, signing_key)
-
-
-def _apology(note: str, menu_sid: str | None = None) -> CallResult:
-    return CallResult(
-        rcml=engine.apology_rcml(),
-        events=(("say", engine.TEXT_APOLOGY), ("hangup",)),
-        state=None,
-        menu_sid=menu_sid,
-        notes=(note,),
-    )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An engine answer with the flow it came from (for the RCML API and the simulator)."""
-
-    result: CallResult
-    ref: FlowRef
-    system: System
-
-
-def _remembered(key: tuple, answer: Callable[[], CallResult]) -> CallResult:
-    """``answer()``, remembered under ``key`` in this process (see :func:`answer_entry`)."""
-    capacity = answers_capacity()
-    if not capacity:
-        return answer()
-    result = local_answers.get(key)
-    if result is None:
-        result = answer()
-        local_answers.put(key, result, capacity)
-    return result
-
-
-def answer_entry(
-    ref: FlowRef, instant: datetime, base_url: str, dialect: Dialect = RESTCOMM
-) -> Answer:
-    """The first RCML of a call to ``ref``'s system at ``instant``: the scheduled menu's prompt,
-    or an apology and hang-up (the result's ``error_code`` is 498 when no menu applies; a
-    suspended system or enterprise is apologised for too). No query on a warm cache besides the
-    caller's lookup.
-
-    An answer is a pure function of the compiled flow and the request's inputs, so each process
-    remembers its recent ones (``CALLFLOW_LOCAL_ANSWERS``) under the flow's versioned key: a
-    menu's opening prompt here, a continuation in :func:`answer_continuation`. Any change to the
-    flow changes the key, so a remembered answer is never stale.
-    """
-    cache_key = flow_key(ref, base_url)
-    system = get_snapshot(ref, base_url, cache_key)
-    if not ref.live:
-        return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
-    key = (cache_key, state_key(), dialect.name)
-    build_url = url_builder(base_url, dialect=dialect)
-
-    def opening(flow: System, menu_sid: str) -> CallResult:
-        return _remembered(
-            (*key, menu_sid),
-            lambda: engine.open_menu(flow, menu_sid, url_builder=build_url, dialect=dialect),
-        )
-
-    result = engine.start(system, instant, url_builder=build_url, opening=opening, dialect=dialect)
-    return Answer(result, ref, system)
-
-
-def answer_continuation(
-    state: CallState,
-    base_url: str,
-    *,
-    digits: str | None = None,
-    speech: str | None = None,
-    dial_status: str | None = None,
-    dialect: Dialect = RESTCOMM,
-) -> CallResult:
-    """The next RCML of a call whose (verified) state is ``state``: at most one query (the
-    system's current ``flow_version``) on a warm cache, and no work at all for an answer this
-    process gave before under the same flow version. A system deleted or suspended mid-call ends
-    the call politely."""
-    ref = lookup_system(state.system_sid)
-    if ref is None:
-        return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
-    if not ref.live:
-        return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
-    threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
-    cache_key = flow_key(ref, base_url)
-    return _remembered(
-        (cache_key, state_key(), dialect.name, state, digits, speech, dial_status, threshold),
-        lambda: engine.step(
-            get_snapshot(ref, base_url, cache_key),
-            state,
-            url_builder=url_builder(base_url, dialect=dialect),
-            digits=digits,
-            speech=speech,
-            dial_status=dial_status,
-            name_threshold=threshold,
-            dialect=dialect,
-        ),
-    )
-
+__all__ = ["CallInput", "SimulatedStep", "Simulation", "parse_inputs", "simulate_call"]
 
 # --- simulation -----------------------------------------------------------------------------
 

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Enterprise, Menu, PhoneNumber, ScheduleBlock, User
+from ..runtime.versions import touch_systems
 from .actions import check_action, parse_action
-from .flow import touch_systems
 from .numbers import normalise_number
 
 # model prefix → the API's field name, for the three system-level actions.

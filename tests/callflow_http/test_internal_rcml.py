@@ -259,7 +259,7 @@ def test_a_crash_is_an_apology_not_a_500(world, monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise DatabaseError("the database went away")
 
-    monkeypatch.setattr("autoattendant.api.views.webhooks.lookup_number", explode)
+    monkeypatch.setattr("autoattendant.runtime.answering.lookup_number", explode)
     with caplog.at_level(logging.ERROR):
         assert_apology(Platform().start())
     assert "CA0123456789abcdef" in caplog.text
@@ -269,7 +269,7 @@ def test_a_crash_mid_call_is_an_apology(world, monkeypatch):
     call = Platform()
     doc = call.start()
     monkeypatch.setattr(
-        "autoattendant.services.simulation.get_snapshot",
+        "autoattendant.runtime.answering.get_flow",
         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),
     )
     assert_apology(call.press(doc, "4"))

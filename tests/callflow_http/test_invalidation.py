@@ -18,7 +18,7 @@ from autoattendant.models import (
     ScheduleBlock,
     ScheduleEntry,
 )
-from autoattendant.services.flow import touch_systems
+from autoattendant.runtime.versions import touch_systems
 from tests.builders import make_announcement, make_menu, make_weekly_block
 
 from .conftest import ALL_WEEK, Platform

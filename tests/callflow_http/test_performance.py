@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from autoattendant.choices import ActionType as A
 from autoattendant.models import Menu, MenuKey, PhoneNumber
-from autoattendant.snapshots import build_snapshot, local_answers, local_flows
+from autoattendant.runtime.compiler import compile_flow
+from autoattendant.runtime.store import local_answers, local_flows
 from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
 
 from .conftest import ENTRY, Platform
@@ -90,7 +91,7 @@ def test_the_cost_does_not_grow_with_keys_entries_or_extensions(enterprise_a):
 
 def test_building_a_snapshot_costs_four_queries(world):
     with CaptureQueriesContext(connection) as ctx:
-        system = build_snapshot(world.system.sid, base_url="https://aa.test")
+        system = compile_flow(world.system.sid, base_url="https://aa.test")
     assert len(ctx.captured_queries) == 4
     main = system.menus[world.main.sid]
     assert main.name == "Main"
@@ -113,7 +114,7 @@ def test_building_a_snapshot_costs_four_queries(world):
 
 def test_unreferenced_announcements_stay_out_of_the_snapshot(world, enterprise_a):
     unused = make_announcement(enterprise_a, "Unused")
-    system = build_snapshot(world.system.pk)
+    system = compile_flow(world.system.pk)
     assert unused.sid not in system.announcements
     assert set(system.announcements) == {world.welcome.sid, world.ring.sid}
 
@@ -123,7 +124,7 @@ def test_a_system_without_announcements_costs_three_queries(enterprise_a):
     menu = make_menu(system, "Plain", keys={"9": A.HANGUP})
     make_weekly_block(menu, [(1, "09:00", "17:00")])
     with CaptureQueriesContext(connection) as ctx:
-        built = build_snapshot(system.pk)
+        built = compile_flow(system.pk)
     assert len(ctx.captured_queries) == 3
     assert list(built.menus) == [menu.sid]
 
@@ -132,13 +133,13 @@ def test_malformed_entries_are_left_out_not_fatal(world):
     from autoattendant.models import ScheduleEntry
 
     ScheduleEntry.objects.filter(block__menu=world.main, day=1).update(start_time="9am")
-    system = build_snapshot(world.system.pk)
+    system = compile_flow(world.system.pk)
     assert len(system.weekly[0].entries) == 6
 
 
 def test_deleted_extensions_stay_out_of_the_directory(world):
     PhoneNumber.objects.filter(pk=world.maria.pk).update(date_deleted="2020-01-01T00:00:00Z")
-    assert [e.number for e in build_snapshot(world.system.pk).extensions] == ["15550101"]
+    assert [e.number for e in compile_flow(world.system.pk).extensions] == ["15550101"]
 
 
 def test_the_platform_endpoint_uses_no_session_or_user(world):
@@ -154,7 +155,7 @@ def test_a_snapshot_survives_a_shared_cache(world):
     """Redis stores pickles: a compiled flow must come back equal, derived fields included."""
     import pickle
 
-    system = build_snapshot(world.system.pk, base_url="https://aa.test")
+    system = compile_flow(world.system.pk, base_url="https://aa.test")
     again = pickle.loads(pickle.dumps(system))  # noqa: S301  (our own bytes)
     assert again == system
     assert again.weekly[0].entries[0].end_minute == 24 * 60

@@ -1,4 +1,4 @@
-"""Remembered routes on PostgreSQL (``autoattendant.routing``), with real commits: a warm call
+"""Remembered routes on PostgreSQL (``autoattendant.runtime.routes``), with real commits: a warm call
 needs no query at all, and a change is heard by the next call whoever commits it — this
 connection (at its own COMMIT), another connection (as soon as PostgreSQL delivers the
 notification), a bulk UPDATE — and a lost listening connection costs no call. The whole
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from autoattendant.choices import SystemStatus
 from autoattendant.models import AutoAttendantSystem, PhoneNumber
-from autoattendant.routing import local_routes, route_watch
+from autoattendant.runtime.routes import local_routes, route_watch
 from tests.callflow_http.conftest import MAIN_NUMBER, Platform, world  # noqa: F401 - fixture
 from tests.callflow_http.test_invalidation import *  # noqa: F403 - rerun with real commits
 

@@ -22,7 +22,7 @@ from autoattendant.models import (
     ScheduleEntry,
     User,
 )
-from autoattendant.snapshots import build_snapshot
+from autoattendant.runtime.compiler import compile_flow
 
 MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
@@ -124,7 +124,7 @@ def test_the_play_announcement_is_a_real_8khz_mono_16bit_wav(demo):
     ],
 )
 def test_the_schedule_answers_every_hour_of_the_week(demo, local, menu):
-    snapshot = build_snapshot(demo.pk)
+    snapshot = compile_flow(demo.pk)
     resolution = resolve(snapshot, local.replace(tzinfo=NEW_YORK))
     assert Menu.objects.get(sid=resolution.menu_sid).name == menu
     assert resolution.source in ("weekly", "date_range")  # never the fallback

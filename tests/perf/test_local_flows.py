@@ -1,6 +1,7 @@
-"""The process-local copy of compiled flows (``CALLFLOW_LOCAL_FLOWS``), which sits in front of a
-shared cache in production: warm calls skip the cache, and every change is still heard by the
-very next call — the whole invalidation suite runs again here with the local copy on."""
+"""The process-local copy of compiled flows (``CALLFLOW_LOCAL_FLOWS``), in front of whatever
+cache is configured: warm calls skip the cache (and its unpickling), and every change is still
+heard by the very next call — the whole invalidation suite runs again here with the local copy
+on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from autoattendant.snapshots import DEFAULT_LOCAL_FLOWS, _local_capacity, local_flows
+from autoattendant.runtime.store import DEFAULT_LOCAL_FLOWS, flows_capacity, local_flows
 from tests.callflow_http.conftest import Platform, world  # noqa: F401 - the fixture
 from tests.callflow_http.test_invalidation import *  # noqa: F403 - rerun with the local copy
 
@@ -45,14 +46,17 @@ def test_the_local_copy_is_bounded(enterprise_a, settings):
     assert len(local_flows) == 2
 
 
-def test_by_default_it_fronts_only_a_shared_cache(settings):
-    del settings.CALLFLOW_LOCAL_FLOWS
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    assert _local_capacity() == 0  # an in-process cache is local already
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-        }
-    }
-    assert _local_capacity() == DEFAULT_LOCAL_FLOWS
+def test_by_default_it_fronts_every_cache(settings):
+    """Django's in-process cache pickles too: without the local copy the embedded default would
+    unpickle a whole flow on every call."""
+    settings.CALLFLOW_LOCAL_FLOWS = -1
+    assert flows_capacity() == DEFAULT_LOCAL_FLOWS
+    settings.CALLFLOW_LOCAL_FLOWS = 0
+    assert flows_capacity() == 0
+
+
+def test_on_the_embedded_default_a_warm_call_unpickles_nothing(world, settings, monkeypatch):  # noqa: F811
+    settings.CALLFLOW_LOCAL_FLOWS = -1
+    Platform().start()
+    monkeypatch.setattr(cache, "get", lambda *a, **k: pytest.fail("the cache was read"))
+    assert Platform().start().gather is not None

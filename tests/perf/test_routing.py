@@ -1,4 +1,4 @@
-"""The parts of ``autoattendant.routing`` that need no PostgreSQL server: a connection that
+"""The parts of ``autoattendant.runtime.routes`` that need no PostgreSQL server: a connection that
 cannot listen still opens, and is not counted as listening (the call flow then reads routes)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from autoattendant.routing import RouteWatch
+from autoattendant.runtime.routes import RouteWatch
 
 
 class RefusingConnection:

@@ -19,10 +19,10 @@ from rest_framework.views import APIView
 
 from ...access import require_bg_admin
 from ...callflow import engine
-from ...dialled import dialled_digits
 from ...errors import Errors
-from ...services.simulation import answer_entry
-from ...snapshots import lookup_number
+from ...runtime.answering import answer_entry
+from ...runtime.dialled import dialled_digits
+from ...runtime.lookup import lookup_number
 from ..filtering import parse_instant
 from .webhooks import base_url_for, webhook_routes
 

@@ -10,9 +10,10 @@
   ``<Hangup/>``, with no database or cache access, for when everything else is down.
 
 These are plain Django views — no REST framework, serializers, throttling or sessions on the hot
-path — that parse parameters, check credentials and signatures, and hand over to
-``services.simulation``; a warm call costs at most one query (none when the route is remembered,
-see ``autoattendant.routing``). They never answer a 500 or leave a dead line: anything
+path — that parse the request, check the platform's credentials or signature, and hand the
+parameters to the runtime's :func:`~autoattendant.runtime.answering.answer_call`; a warm call
+costs at most one query (none when the route is remembered, see
+:mod:`autoattendant.runtime.routes`). They never answer a 500 or leave a dead line: anything
 unexpected is logged with the ``CallSid`` and answered with an apology and ``<Hangup/>``.
 """
 
@@ -35,11 +36,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
-from ...callflow.state import StateError, carries_state, decode
-from ...dialled import dialled_digits
-from ...errors import AppError
-from ...services.simulation import answer_continuation, answer_entry, state_key
-from ...snapshots import lookup_number
+from ...callflow.state import carries_state
+from ...runtime.answering import answer_call
 
 __all__ = [
     "base_url_for",
@@ -195,48 +193,6 @@ def _twilio_signed(request: HttpRequest) -> bool:
 # --- answering ------------------------------------------------------------------------------
 
 
-def _answer(request: HttpRequest, params: dict[str, str], dialect: Dialect) -> HttpResponse:
-    base_url = base_url_for(request)
-    if carries_state(params):
-        try:
-            state = decode(params, state_key())
-        except StateError as exc:
-            logger.warning(
-                "Refused call-flow continuation (CallSid=%s): %s", params.get("CallSid", ""), exc
-            )
-            return _refused(403)
-        result = answer_continuation(
-            state,
-            base_url,
-            digits=params.get("Digits"),
-            speech=params.get("SpeechResult"),
-            dial_status=params.get("DialCallStatus"),
-            dialect=dialect,
-        )
-        return _xml(result.rcml)
-
-    digits = dialled_digits(params.get("To"))
-    try:
-        ref = lookup_number(digits)
-    except AppError as exc:
-        logger.warning(
-            "Call to %r (CallSid=%s) answered with an apology: %s",
-            params.get("To", ""),
-            params.get("CallSid", ""),
-            exc,
-        )
-        return _xml(engine.apology_rcml())
-    answer = answer_entry(ref, timezone.now(), base_url, dialect)
-    if answer.result.error_code is not None:
-        logger.info(
-            "Call to %s (CallSid=%s): %s",
-            digits,
-            params.get("CallSid", ""),
-            "; ".join(answer.result.notes),
-        )
-    return _xml(answer.result.rcml)
-
-
 def _serve(
     request: HttpRequest,
     dialect: Dialect,
@@ -254,7 +210,10 @@ def _serve(
         refused = refusal(request, params)
         if refused is not None:
             return refused
-        return _answer(request, params, dialect)
+        reply = answer_call(
+            params, base_url=base_url_for(request), instant=timezone.now(), dialect=dialect
+        )
+        return _xml(reply.document, reply.status)
     except Exception:
         logger.exception(
             "Call flow failed (CallSid=%s, To=%s); answered with an apology",

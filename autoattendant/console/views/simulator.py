@@ -1,6 +1,6 @@
 """The call simulator: pick a number and a moment, see which menu answers and why, press keys
 (or say a name) and watch the transcript — the very engine walk the platform's calls take
-(``services.simulation.simulate_call``).
+(``services.simulation.simulate_call``, through the runtime).
 
 Stateless, like the platform: the page carries the inputs so far and replays the whole call on
 every key press, so what you see is exactly what a caller pressing those keys would get.

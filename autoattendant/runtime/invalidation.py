@@ -22,7 +22,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import (
+from ..models import (
     Announcement,
     AutoAttendantSystem,
     Menu,
@@ -31,7 +31,7 @@ from .models import (
     ScheduleBlock,
     ScheduleEntry,
 )
-from .services.flow import already_touched, bump_systems
+from .versions import already_touched, bump_systems
 
 _local = threading.local()
 

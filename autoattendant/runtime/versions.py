@@ -2,7 +2,7 @@
 ``flow_version``, so a cached compiled flow is recognised as stale without re-reading its rows.
 
 Services call :func:`touch_systems` inside their writing transaction. The signal handlers of
-``autoattendant.signals`` bump too, as a safety net for the admin and plain ORM saves; a system
+:mod:`.invalidation` bump too, as a safety net for the admin and plain ORM saves; a system
 the enclosing transaction has already touched is not bumped again (:func:`already_touched`), so a
 service's own saves cost no extra query.
 """

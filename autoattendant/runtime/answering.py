@@ -1,0 +1,232 @@
+"""Answering a call: one platform request in, one XML document out.
+
+:func:`answer_call` is the webhooks' single entry point: given the platform's parameters (the
+form body and query string, merged) it decides whether the request continues a call (it carries
+the engine's signed state) or starts one (it names the dialled number), finds the flow, and runs
+the engine — in the dialect of the webhook the call entered by. :func:`answer_entry` and
+:func:`answer_continuation` are the two halves, which the RCML API and the simulator call too, so
+they show exactly what a platform gets.
+
+The call state travels signed in the URLs the engine emits (:func:`state_key` derives the key
+from ``SECRET_KEY``). An answer is a pure function of the compiled flow and the request's inputs,
+so each process remembers its recent ones (``CALLFLOW_LOCAL_ANSWERS``) under the flow's versioned
+key: a change to the flow changes the key, so a remembered answer is never stale.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from ..callflow import engine
+from ..callflow.dialect import RESTCOMM, Dialect
+from ..callflow.engine import CallResult, UrlBuilder
+from ..callflow.model import System
+from ..callflow.state import CallState, StateError, carries_state, decode, encode_query
+from ..errors import AppError
+from .dialled import dialled_digits
+from .lookup import FlowRef, lookup_number, lookup_system
+from .store import answers_capacity, flow_key, get_flow, local_answers
+
+__all__ = [
+    "RCML_PATH",
+    "WEBHOOK_PATH",
+    "Answer",
+    "CallReply",
+    "answer_call",
+    "answer_continuation",
+    "answer_entry",
+    "state_key",
+    "url_builder",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Where a platform fetches its documents: ``/autoattendant/internal/{dialect}``. Every URL the
+#: engine emits points back at the webhook the call entered by, so a call keeps its dialect.
+WEBHOOK_PATH = "/autoattendant/internal/{}"
+RCML_PATH = WEBHOOK_PATH.format(RESTCOMM.name)
+
+_KEY_LABEL = b"autoattendant.callflow.state.v1"
+
+
+def state_key() -> bytes:
+    """The call-state signing key: an HMAC of a fixed label keyed with ``SECRET_KEY``, so the
+    secret itself never signs anything and rotating it invalidates calls in progress only."""
+    return _derive_state_key(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _derive_state_key(secret: str) -> bytes:
+    return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
+
+
+def url_builder(base_url: str, key: bytes | None = None, dialect: Dialect = RESTCOMM) -> UrlBuilder:
+    """Absolute continuation URLs: ``{base_url}/autoattendant/internal/{dialect}?{signed
+    state}``.
+
+    Platform credentials are never put in them: continuations are authenticated by the
+    signature alone.
+    """
+    signing_key = key or state_key()
+    prefix = f"{base_url}{WEBHOOK_PATH.format(dialect.name)}?"
+    return lambda state: prefix + encode_query(state, signing_key)
+
+
+def _apology(note: str, menu_sid: str | None = None) -> CallResult:
+    return CallResult(
+        rcml=engine.apology_rcml(),
+        events=(("say", engine.TEXT_APOLOGY), ("hangup",)),
+        state=None,
+        menu_sid=menu_sid,
+        notes=(note,),
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An engine answer with the flow it came from (for the RCML API and the simulator)."""
+
+    result: CallResult
+    ref: FlowRef
+    system: System
+
+
+def _remembered(key: tuple, answer: Callable[[], CallResult]) -> CallResult:
+    """``answer()``, remembered under ``key`` in this process (see :func:`answer_entry`)."""
+    capacity = answers_capacity()
+    if not capacity:
+        return answer()
+    result = local_answers.get(key)
+    if result is None:
+        result = answer()
+        local_answers.put(key, result, capacity)
+    return result
+
+
+def answer_entry(
+    ref: FlowRef, instant: datetime, base_url: str, dialect: Dialect = RESTCOMM
+) -> Answer:
+    """The first RCML of a call to ``ref``'s system at ``instant``: the scheduled menu's prompt,
+    or an apology and hang-up (the result's ``error_code`` is 498 when no menu applies; a
+    suspended system or enterprise is apologised for too). No query on a warm cache besides the
+    caller's lookup.
+
+    An answer is a pure function of the compiled flow and the request's inputs, so each process
+    remembers its recent ones (``CALLFLOW_LOCAL_ANSWERS``) under the flow's versioned key: a
+    menu's opening prompt here, a continuation in :func:`answer_continuation`. Any change to the
+    flow changes the key, so a remembered answer is never stale.
+    """
+    cache_key = flow_key(ref, base_url)
+    system = get_flow(ref, base_url, cache_key)
+    if not ref.live:
+        return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
+    key = (cache_key, state_key(), dialect.name)
+    build_url = url_builder(base_url, dialect=dialect)
+
+    def opening(flow: System, menu_sid: str) -> CallResult:
+        return _remembered(
+            (*key, menu_sid),
+            lambda: engine.open_menu(flow, menu_sid, url_builder=build_url, dialect=dialect),
+        )
+
+    result = engine.start(system, instant, url_builder=build_url, opening=opening, dialect=dialect)
+    return Answer(result, ref, system)
+
+
+def answer_continuation(
+    state: CallState,
+    base_url: str,
+    *,
+    digits: str | None = None,
+    speech: str | None = None,
+    dial_status: str | None = None,
+    dialect: Dialect = RESTCOMM,
+) -> CallResult:
+    """The next RCML of a call whose (verified) state is ``state``: at most one query (the
+    system's current ``flow_version``) on a warm cache, and no work at all for an answer this
+    process gave before under the same flow version. A system deleted or suspended mid-call ends
+    the call politely."""
+    ref = lookup_system(state.system_sid)
+    if ref is None:
+        return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
+    if not ref.live:
+        return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
+    threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
+    cache_key = flow_key(ref, base_url)
+    return _remembered(
+        (cache_key, state_key(), dialect.name, state, digits, speech, dial_status, threshold),
+        lambda: engine.step(
+            get_flow(ref, base_url, cache_key),
+            state,
+            url_builder=url_builder(base_url, dialect=dialect),
+            digits=digits,
+            speech=speech,
+            dial_status=dial_status,
+            name_threshold=threshold,
+            dialect=dialect,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallReply:
+    """What a webhook sends back: the document and its HTTP status (200, or 403 for a call
+    state that cannot be trusted)."""
+
+    document: str
+    status: int = 200
+
+
+def answer_call(
+    params: Mapping[str, str], *, base_url: str, instant: datetime, dialect: Dialect = RESTCOMM
+) -> CallReply:
+    """The document for one platform request (``params``: its own parameters and the engine's,
+    merged). A continuation whose state is missing, forged or unreadable gets 403 and
+    ``<Hangup/>``; an unknown number an apology. The platform's own credentials are the
+    webhook's business, checked before this is called."""
+    if carries_state(params):
+        try:
+            state = decode(params, state_key())
+        except StateError as exc:
+            logger.warning(
+                "Refused call-flow continuation (CallSid=%s): %s", params.get("CallSid", ""), exc
+            )
+            return CallReply(engine.hangup_rcml(), 403)
+        result = answer_continuation(
+            state,
+            base_url,
+            digits=params.get("Digits"),
+            speech=params.get("SpeechResult"),
+            dial_status=params.get("DialCallStatus"),
+            dialect=dialect,
+        )
+        return CallReply(result.rcml)
+
+    digits = dialled_digits(params.get("To"))
+    try:
+        ref = lookup_number(digits)
+    except AppError as exc:
+        logger.warning(
+            "Call to %r (CallSid=%s) answered with an apology: %s",
+            params.get("To", ""),
+            params.get("CallSid", ""),
+            exc,
+        )
+        return CallReply(engine.apology_rcml())
+    answer = answer_entry(ref, instant, base_url, dialect)
+    if answer.result.error_code is not None:
+        logger.info(
+            "Call to %s (CallSid=%s): %s",
+            digits,
+            params.get("CallSid", ""),
+            "; ".join(answer.result.notes),
+        )
+    return CallReply(answer.result.rcml)

@@ -1,0 +1,302 @@
+"""Compiling a flow: an AA system read from the database into the engine's
+:class:`~autoattendant.callflow.model.System` — four queries, whatever the number of menus, keys,
+schedule entries or extensions: the system with its directory, the menus with their keys, the
+schedule blocks with their entries, and the announcements the flow refers to.
+
+:func:`compile_schedule` is the one schedule compiler: the engine's flows, the console's week grid
+and its "callers hear now" all read schedules through it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+
+from ..callflow.model import (
+    Action,
+    Announcement,
+    DateRangeBlock,
+    Extension,
+    Menu,
+    System,
+    TimeEntry,
+    WeeklyBlock,
+)
+from ..choices import ScheduleType
+from ..models import Announcement as AnnouncementRow
+from ..models import AutoAttendantSystem, ScheduleBlock
+from ..models import Menu as MenuRow
+from ..sids import ANNOUNCEMENT
+
+__all__ = ["StoredBlock", "StoredEntry", "compile_flow", "compile_schedule"]
+
+logger = logging.getLogger(__name__)
+
+
+def _action(action_type: str | None, action_data: str | None) -> Action | None:
+    """An empty action type means "not set" (the engine's defaults apply)."""
+    if not action_type:
+        return None
+    return Action(action_type, action_data or None)
+
+
+def _announcement_sid(value: str | None) -> str | None:
+    return value if value and value.startswith(ANNOUNCEMENT) else None
+
+
+def compile_flow(system: int | str, *, base_url: str = "") -> System:
+    """Read system ``system`` (pk or sid) into the engine's model — four queries, whatever the
+    number of menus, keys, schedule entries and extensions (three when no announcement is used).
+
+    ``base_url`` (scheme and host, no trailing slash) makes announcement file URLs absolute, as
+    ``<Play>`` needs. Extensions are the system's live directory numbers. Announcements are the
+    enterprise's that the flow refers to (menu announcements and ringback tones, action data).
+    A schedule entry with a malformed time is logged and left out rather than failing calls.
+    Raises ``AutoAttendantSystem.DoesNotExist`` for an unknown system.
+    """
+    lookup = {"pk": system} if isinstance(system, int) else {"sid": system}
+    rows = list(
+        AutoAttendantSystem.objects.filter(**lookup)
+        .values(
+            "id",
+            "sid",
+            "name",
+            "timezone_id",
+            "language",
+            "enterprise_id",
+            "enterprise__sid",
+            "default_menu__sid",
+            "timeout_seconds",
+            "timeout_max",
+            "timeout_action_type",
+            "timeout_action_data",
+            "invalid_input_max",
+            "invalid_input_action_type",
+            "invalid_input_action_data",
+            "invalid_extension_max",
+            "invalid_extension_action_type",
+            "invalid_extension_action_data",
+            "extensions__number",
+            "extensions__extension",
+            "extensions__extension_spoken_name",
+            "extensions__date_deleted",
+        )
+        .order_by("extensions__date_created", "extensions__id")
+    )
+    if not rows:
+        raise AutoAttendantSystem.DoesNotExist(f"no AA system {system!r}")
+    head = rows[0]
+    extensions = tuple(
+        Extension(
+            number=row["extensions__number"],
+            extension=row["extensions__extension"] or None,
+            spoken_name=row["extensions__extension_spoken_name"] or None,
+        )
+        for row in rows
+        if row["extensions__number"] and row["extensions__date_deleted"] is None
+    )
+    actions = {
+        name: _action(head[f"{name}_action_type"], head[f"{name}_action_data"])
+        for name in ("timeout", "invalid_input", "invalid_extension")
+    }
+
+    menu_rows, announcement_ids, announcement_sids = _menu_rows(head["id"])
+    for action in actions.values():
+        if action and _announcement_sid(action.action_data):
+            announcement_sids.add(action.action_data)
+    announcements, sid_of = _announcements(
+        head["enterprise_id"], announcement_ids, announcement_sids, base_url
+    )
+    menus = {
+        sid: Menu(
+            sid=sid,
+            name=menu["name"],
+            announcement_sid=sid_of.get(menu["announcement_id"]),
+            ringback_sid=sid_of.get(menu["ringback_tone_id"]),
+            timeout_seconds=menu["timeout_seconds"],
+            timeout_max=menu["timeout_max"],
+            timeout_action=_action(menu["timeout_action_type"], menu["timeout_action_data"]),
+            keys=menu["keys"],
+        )
+        for sid, menu in menu_rows.items()
+    }
+    weekly, date_ranges = _schedule(head["id"])
+    return System(
+        sid=head["sid"],
+        enterprise_sid=head["enterprise__sid"],
+        name=head["name"],
+        timezone_id=head["timezone_id"] or "UTC",
+        language=head["language"] or "en",
+        default_menu_sid=head["default_menu__sid"],
+        timeout_seconds=head["timeout_seconds"],
+        timeout_max=head["timeout_max"],
+        timeout_action=actions["timeout"],
+        invalid_input_max=head["invalid_input_max"],
+        invalid_input_action=actions["invalid_input"],
+        invalid_extension_max=head["invalid_extension_max"],
+        invalid_extension_action=actions["invalid_extension"],
+        menus=menus,
+        announcements=announcements,
+        extensions=extensions,
+        weekly=weekly,
+        date_ranges=date_ranges,
+    )
+
+
+def _menu_rows(system_id: int) -> tuple[dict[str, dict[str, Any]], set[int], set[str]]:
+    """The system's menus with their keys (one query: a LEFT JOIN, a row per key), plus the
+    announcements they refer to (ids of announcements and ringback tones, sids in action data)."""
+    menus: dict[str, dict[str, Any]] = {}
+    ids: set[int] = set()
+    sids: set[str] = set()
+    rows = (
+        MenuRow.objects.filter(auto_attendant_id=system_id)
+        .values(
+            "sid",
+            "name",
+            "announcement_id",
+            "ringback_tone_id",
+            "timeout_seconds",
+            "timeout_max",
+            "timeout_action_type",
+            "timeout_action_data",
+            "keys__key",
+            "keys__action_type",
+            "keys__action_data",
+        )
+        .order_by("date_created", "sid", "keys__key")
+    )
+    for row in rows:
+        menu = menus.get(row["sid"])
+        if menu is None:
+            menu = menus[row["sid"]] = {**row, "keys": {}}
+            ids.update(pk for pk in (row["announcement_id"], row["ringback_tone_id"]) if pk)
+            if _announcement_sid(row["timeout_action_data"]):
+                sids.add(row["timeout_action_data"])
+        if row["keys__key"]:
+            menu["keys"][row["keys__key"]] = Action(
+                row["keys__action_type"], row["keys__action_data"] or None
+            )
+            if _announcement_sid(row["keys__action_data"]):
+                sids.add(row["keys__action_data"])
+    return menus, ids, sids
+
+
+def _announcements(
+    enterprise_id: int, ids: set[int], sids: set[str], base_url: str
+) -> tuple[dict[str, Announcement], dict[int, str]]:
+    """The enterprise's announcements with these ids or sids (one query; none if none named)."""
+    if not ids and not sids:
+        return {}, {}
+    rows = (
+        AnnouncementRow.objects.filter(enterprise_id=enterprise_id)
+        .filter(Q(pk__in=ids) | Q(sid__in=sids))
+        .only("id", "sid", "type", "body", "language", "voice", "file")
+        .order_by()
+    )
+    announcements: dict[str, Announcement] = {}
+    sid_of: dict[int, str] = {}
+    for row in rows:
+        uri = row.file_uri
+        announcements[row.sid] = Announcement(
+            sid=row.sid,
+            type=row.type,
+            body=row.body,
+            language=row.language,
+            voice=row.voice,
+            file_url=f"{base_url}{uri}" if uri else None,
+        )
+        sid_of[row.pk] = row.sid
+    return announcements, sid_of
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """A schedule entry as stored (possibly malformed: times are checked when compiled)."""
+
+    id: int | None
+    day: int | None
+    start_time: str
+    end_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlock:
+    """A schedule block as stored, with its entries, whatever it was read with."""
+
+    schedule_type: str
+    menu_sid: str | None
+    start_date: date | None
+    end_date: date | None
+    entries: tuple[StoredEntry, ...] = ()
+
+
+def compile_schedule(
+    blocks: Iterable[StoredBlock],
+) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeBlock, ...]]:
+    """The engine's schedule from stored blocks — the one compiler, for calls and the console.
+
+    A malformed entry (a time that is not ``HH:MM``, a weekly entry without a day) is logged and
+    left out rather than failing calls; a block whose entries are *all* malformed is left out
+    whole (better no block than a whole-day one), as is a special-days block without dates.
+    """
+    weekly: list[WeeklyBlock] = []
+    date_ranges: list[DateRangeBlock] = []
+    for block in blocks:
+        is_weekly = block.schedule_type == ScheduleType.WEEKLY
+        entries = tuple(
+            entry
+            for entry in (_entry(stored, weekly=is_weekly) for stored in block.entries)
+            if entry is not None
+        )
+        if block.entries and not entries:
+            continue
+        if is_weekly:
+            weekly.append(WeeklyBlock(block.menu_sid or "", entries))
+        elif block.start_date and block.end_date:
+            date_ranges.append(
+                DateRangeBlock(block.start_date, block.end_date, block.menu_sid, entries)
+            )
+    return tuple(weekly), tuple(date_ranges)
+
+
+def _schedule(system_id: int) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeBlock, ...]]:
+    """The schedule blocks with their entries (one query: a LEFT JOIN, a row per entry)."""
+    rows = (
+        ScheduleBlock.objects.filter(auto_attendant_id=system_id)
+        .values_list(
+            "id",
+            "schedule_type",
+            "menu__sid",
+            "start_date",
+            "end_date",
+            "entries__id",
+            "entries__day",
+            "entries__start_time",
+            "entries__end_time",
+        )
+        .order_by("schedule_type", "position", "id", "entries__position", "entries__id")
+    )
+    blocks: dict[int, tuple[tuple, list[StoredEntry]]] = {}
+    for block_id, kind, menu_sid, start, end, entry_id, day, start_time, end_time in rows:
+        _, entries = blocks.setdefault(block_id, ((kind, menu_sid, start, end), []))
+        if entry_id is not None:
+            entries.append(StoredEntry(entry_id, day, start_time, end_time))
+    return compile_schedule(
+        StoredBlock(*head, entries=tuple(entries)) for head, entries in blocks.values()
+    )
+
+
+def _entry(stored: StoredEntry, *, weekly: bool) -> TimeEntry | None:
+    try:
+        if weekly and stored.day is None:
+            raise ValueError("a weekly entry needs a day")
+        return TimeEntry(stored.start_time, stored.end_time, stored.day if weekly else None)
+    except ValueError as exc:
+        logger.warning("Schedule entry %s left out of the call flow: %s", stored.id, exc)
+        return None
