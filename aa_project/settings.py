@@ -239,10 +239,6 @@ CALLFLOW_LOCAL_ROUTES = env_int("CALLFLOW_LOCAL_ROUTES", 16384)
 CALLFLOW_ROUTE_NOTIFICATIONS = env_bool("CALLFLOW_ROUTE_NOTIFICATIONS", True)
 CALLFLOW_ROUTES_MAX_AGE = env_int("CALLFLOW_ROUTES_MAX_AGE", 60)
 
-# Serve /autoattendant/internal/baseline (a constant RCML document, no database): the bare
-# Django view the call-flow benchmark compares with. Off in production.
-BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
-
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["autoattendant.api.authentication.BasicAuthentication"],

@@ -5,8 +5,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from autoattendant.api.urls import catch_all
+from autoattendant.api.views.webhooks import webhook_routes
 
 urlpatterns = [
+    # First: a platform's request is resolved before any other pattern is tried.
+    path("autoattendant/", include(webhook_routes())),
     path("", RedirectView.as_view(pattern_name="console:dashboard", permanent=False)),
     path("console/", include("autoattendant.console.urls")),
     path("admin/", admin.site.urls),

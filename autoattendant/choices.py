@@ -40,9 +40,6 @@ class SystemLanguage(models.TextChoices):
     NL = "nl", "Dutch"
 
 
-SYSTEM_LANGUAGES = tuple(SystemLanguage.values)
-
-
 class AnnouncementType(models.TextChoices):
     SAY = "say", "Text to speech"
     PLAY = "play", "Audio file"
@@ -70,11 +67,7 @@ ACTIONS_NEEDING_ANNOUNCEMENT = {ActionType.ANNOUNCEMENT_HANGUP, ActionType.ANNOU
 ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT = {ActionType.DIAL_BY_EXTENSION, ActionType.DIAL_BY_NAME}
 ACTIONS_NEEDING_MENU = {ActionType.GO_TO_MENU}
 ACTIONS_NEEDING_NUMBER = {ActionType.TRANSFER_TO_PHONE}
-ACTIONS_WITHOUT_DATA = {
-    ActionType.HANGUP,
-    ActionType.REPLAY_MENU,
-    ActionType.RETURN_TO_PREVIOUS_MENU,
-}
+# Every other action type (HANGUP, REPLAY_MENU, RETURN_TO_PREVIOUS_MENU) ignores actionData.
 
 
 class ScheduleType(models.TextChoices):

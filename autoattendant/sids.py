@@ -21,19 +21,6 @@ def new_sid(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex}"
 
 
-def sid_factory(prefix: str):
-    """A module-level callable usable as a model field default (migrations can serialise it)."""
-    return {
-        ENTERPRISE: new_enterprise_sid,
-        USER: new_user_sid,
-        ACCOUNT: new_account_sid,
-        ANNOUNCEMENT: new_announcement_sid,
-        MENU: new_menu_sid,
-        SYSTEM: new_system_sid,
-        PHONE_NUMBER: new_phone_number_sid,
-    }[prefix]
-
-
 def is_sid(value: object, prefix: str) -> bool:
     return isinstance(value, str) and bool(_SID_RE[prefix].match(value))
 

@@ -5,7 +5,10 @@
 
 Starts gunicorn on ``127.0.0.1:--port`` with ``DEBUG=false`` on the generated database
 (``--database-url``) and Redis as the cache (``--redis-url``; that Redis database is flushed
-first), with ``BENCH_BASELINE=1`` so ``/autoattendant/internal/baseline`` exists. Then:
+first), with ``bench.settings``, whose URLconf routes the bare baseline view
+``/autoattendant/internal/baseline`` first of all. ``--embedded PATH`` measures the embedded
+default instead: the SQLite database ``bench/generate_sqlite.py`` made, Django's in-process cache,
+no Redis (and no list runs: they need the generated operator). Then:
 
 1. **Warm-up**: one entry call to each of the first ``--systems`` main numbers (four at a time),
    which compiles and caches their flows; the cold latency is reported, and each answer's
@@ -145,14 +148,13 @@ def start_server(args) -> subprocess.Popen:
         sys.exit(f"{HOST}:{args.port} is taken: choose another --port")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "aa_project.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
-        "BENCH_BASELINE": "1",
         "DB_PREPARED_STATEMENTS": "false" if args.no_prepared_statements else "true",
         "CALLFLOW_ROUTE_NOTIFICATIONS": "false" if args.no_route_notifications else "true",
         "LOG_LEVEL": "WARNING",
@@ -173,6 +175,10 @@ def start_server(args) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
+    if args.embedded:
+        env.pop("REDIS_URL")
+        env.pop("DB_PREPARED_STATEMENTS")
+        env.pop("CALLFLOW_ROUTE_NOTIFICATIONS")
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -307,8 +313,13 @@ def machine(database_url: str) -> dict[str, str]:
     )
     import django
 
-    with psycopg.connect(database_url) as connection:
-        server_version = connection.execute("SHOW server_version").fetchone()[0]
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        server_version = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        with psycopg.connect(database_url) as connection:
+            server_version = connection.execute("SHOW server_version").fetchone()[0]
     return {
         "cpus": str(os.cpu_count()),
         "cpu": cpu,
@@ -372,20 +383,31 @@ def main() -> None:
     parser.add_argument("--list-duration", type=int, default=5)
     parser.add_argument("--systems", type=int, default=1000, help="main numbers in rotation")
     parser.add_argument("--out", help="write every figure here as JSON")
+    parser.add_argument(
+        "--embedded",
+        metavar="SQLITE_PATH",
+        help="the embedded default: this SQLite database (bench/generate_sqlite.py), no Redis",
+    )
     args = parser.parse_args()
 
     wrk = ensure_wrk()
-    import redis
+    if args.embedded:
+        args.database_url = f"sqlite:///{Path(args.embedded).resolve()}"
+        args.list_levels = ""
+    else:
+        import redis
 
-    redis.Redis.from_url(args.redis_url).flushdb()
+        redis.Redis.from_url(args.redis_url).flushdb()
     info = machine(args.database_url)
     config = f"{args.workers} {args.worker_class} workers x {args.threads} threads" + (
         "" if args.no_prepared_statements else ", prepared statements"
     )
     if args.no_route_notifications:
         config += ", routes read on every call"
+    if args.embedded:
+        config += ", embedded default (SQLite, in-process cache)"
     print(f"{info['cpus']} CPUs ({info['cpu']}); gunicorn {config}; wrk {args.wrk_threads} threads")
-    authorization = operator_credentials(args.database_url)
+    authorization = "" if args.embedded else operator_credentials(args.database_url)
     server = start_server(args)
     results: list[dict] = []
     lists: list[dict] = []
@@ -420,7 +442,7 @@ def main() -> None:
             print("lists (operator):")
             headers = f'wrk.headers["Authorization"] = "Basic {authorization}"'
             args.current_duration = args.list_duration
-            for level in (int(v) for v in args.list_levels.split(",")):
+            for level in (int(v) for v in args.list_levels.split(",") if v):
                 args.current_level = level
                 for resource in ("menu", "phonenumber"):
                     for size in (10, 1000):

@@ -1,10 +1,12 @@
 """A two-enterprise world: enterprise A with a BG_ADMIN and an AA_ADMIN, enterprise B with its
-own BG_ADMIN, and an operator superuser. API clients authenticate with auth tokens."""
+own BG_ADMIN, and an operator superuser. API clients authenticate with auth tokens. ``media``
+gives a test a MEDIA_ROOT of its own (modules that store files use it for every test)."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -97,3 +99,13 @@ def bg_admin_b(enterprise_b) -> Actor:
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    """An empty ``MEDIA_ROOT`` of the test's own: stored announcement files never land in the
+    project's media directory, and a test sees only the files it stored."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root

@@ -35,11 +35,3 @@ class RecordSerializer(serializers.Serializer):
 
     def get_uri(self, obj) -> str:
         return f"/autoattendant/{self.resource_path}/search/{obj.sid}"
-
-
-class NullableEnterpriseSidField(serializers.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("source", "enterprise.sid")
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)

@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .routes import resource_routes
 from .views.announcements import AnnouncementViewSet
-from .views.baseline import baseline_routes
 from .views.callflow import callflow_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
@@ -32,7 +31,6 @@ urlpatterns = [
     *resource_routes("phonenumber", PhoneNumberViewSet),
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
-    *baseline_routes(),  # only with settings.BENCH_BASELINE
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

@@ -69,6 +69,7 @@ STATE_PARAMS: tuple[str, ...] = (
 )
 
 _VERSION = "aa-callstate-v1"
+_STATE_NAMES = frozenset((*STATE_PARAMS, PARAM_SIGNATURE))
 
 
 class Mode(StrEnum):
@@ -193,7 +194,7 @@ def carries_state(params: Mapping[str, str]) -> bool:
     An entry request (the platform's first fetch: only its own parameters) returns False and must
     never be refused for lacking a signature; anything else must pass :func:`decode`.
     """
-    return any(name in params for name in (*STATE_PARAMS, PARAM_SIGNATURE))
+    return not _STATE_NAMES.isdisjoint(params.keys())
 
 
 def _count(params: Mapping[str, str], name: str) -> int:

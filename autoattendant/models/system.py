@@ -8,15 +8,13 @@ from .base import CreatedByModel
 
 __all__ = ["AutoAttendantSystem"]
 
-DEFAULT_TIMEOUT_SECONDS = 5
-DEFAULT_MAX_OCCURRENCES = 3
-
 
 class AutoAttendantSystem(CreatedByModel):
     """An auto attendant: its main numbers, extensions, timezone, language and error handling.
 
-    Unset timeout/invalid settings (null) mean the documented defaults (5 s, 3 times, HANGUP);
-    menus may override the timeout ones.
+    Unset timeout/invalid settings (null) mean the documented defaults (5 s, 3 times, HANGUP),
+    which live in the call-flow engine (``callflow.engine.DEFAULT_*``); menus may override the
+    timeout ones.
     """
 
     sid = models.CharField(max_length=34, unique=True, default=new_system_sid, editable=False)

@@ -15,15 +15,10 @@ key: a change to the flow changes the key, so a remembered answer is never stale
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-
-from django.conf import settings
 
 from ..callflow import engine
 from ..callflow.dialect import RESTCOMM, Dialect
@@ -31,6 +26,7 @@ from ..callflow.engine import CallResult, UrlBuilder
 from ..callflow.model import System
 from ..callflow.state import CallState, StateError, carries_state, decode, encode_query
 from ..errors import AppError
+from .config import hot
 from .dialled import dialled_digits
 from .lookup import FlowRef, lookup_number, lookup_system
 from .store import answers_capacity, flow_key, get_flow, local_answers
@@ -54,18 +50,10 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/autoattendant/internal/{}"
 RCML_PATH = WEBHOOK_PATH.format(RESTCOMM.name)
 
-_KEY_LABEL = b"autoattendant.callflow.state.v1"
-
 
 def state_key() -> bytes:
-    """The call-state signing key: an HMAC of a fixed label keyed with ``SECRET_KEY``, so the
-    secret itself never signs anything and rotating it invalidates calls in progress only."""
-    return _derive_state_key(settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=4)
-def _derive_state_key(secret: str) -> bytes:
-    return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
+    """The call-state signing key, derived from ``SECRET_KEY`` (see :mod:`.config`)."""
+    return hot().state_key
 
 
 def url_builder(base_url: str, key: bytes | None = None, dialect: Dialect = RESTCOMM) -> UrlBuilder:
@@ -159,7 +147,7 @@ def answer_continuation(
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
     if not ref.live:
         return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
-    threshold = float(settings.DIAL_BY_NAME_MIN_SCORE)
+    threshold = hot().name_threshold
     cache_key = flow_key(ref, base_url)
     return _remembered(
         (cache_key, state_key(), dialect.name, state, digits, speech, dial_status, threshold),

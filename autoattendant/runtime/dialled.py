@@ -24,7 +24,8 @@ import functools
 import re
 
 import phonenumbers
-from django.conf import settings
+
+from .config import hot
 
 __all__ = ["dialled_digits", "normalise_dialled"]
 
@@ -63,4 +64,4 @@ def normalise_dialled(raw: str | None, region: str = "") -> str:
 
 def dialled_digits(raw: str | None) -> str:
     """:func:`normalise_dialled` in this deployment's ``DEFAULT_PHONE_REGION``."""
-    return normalise_dialled(raw, settings.DEFAULT_PHONE_REGION)
+    return normalise_dialled(raw, hot().phone_region)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 
 from ..callflow.model import System
 from .compiler import compile_flow
+from .config import hot
 from .lookup import FlowRef
 from .lru import LocalLru
 
@@ -71,13 +71,12 @@ def flows_capacity() -> int:
     """``CALLFLOW_LOCAL_FLOWS`` (0 turns the process's copy off), :data:`DEFAULT_LOCAL_FLOWS`
     when unset. Kept whatever the cache: Django's in-process cache pickles too, so even there a
     warm call would otherwise unpickle its whole flow on every request."""
-    capacity = settings.CALLFLOW_LOCAL_FLOWS
-    return DEFAULT_LOCAL_FLOWS if capacity is None or capacity < 0 else capacity
+    return hot().local_flows
 
 
 def answers_capacity() -> int:
     """``CALLFLOW_LOCAL_ANSWERS`` (0 turns it off)."""
-    return settings.CALLFLOW_LOCAL_ANSWERS
+    return hot().local_answers
 
 
 def get_flow(ref: FlowRef, base_url: str = "", key: str | None = None) -> System:
@@ -91,7 +90,7 @@ def get_flow(ref: FlowRef, base_url: str = "", key: str | None = None) -> System
     system = cache.get(key)
     if system is None:
         system = compile_flow(ref.system_id, base_url=base_url)
-        cache.set(key, system, settings.CALLFLOW_CACHE_SECONDS)
+        cache.set(key, system, hot().cache_seconds)
     if capacity:
         local_flows.put(key, system, capacity)
     return system

@@ -3,10 +3,8 @@ public download the telephony platform plays from."""
 
 from __future__ import annotations
 
-import io
 import re
 import struct
-import wave
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,30 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from autoattendant.models import Announcement, AutoAttendantSystem, Menu
+from tests.builders import real_wav
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 FILE_URI = re.compile(r"^/autoattendant/internal/announcement/file/(AN[0-9a-f]{32})_(\d{13})\.wav$")
-
-
-def real_wav(seconds: float = 0.5) -> bytes:
-    """8 kHz mono 16-bit PCM, what the media server wants."""
-    frames = int(8000 * seconds)
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(
-            b"".join(struct.pack("<h", (i * 97) % 20000 - 10000) for i in range(frames))
-        )
-    return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def stored(media) -> list[str]:
@@ -101,9 +80,9 @@ def test_a_new_upload_replaces_and_deletes_the_old_file(
     bg_admin, anon, announcement, media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = upload(bg_admin, announcement.sid, real_wav(0.2)).json()["data"]["fileUri"]
+        first = upload(bg_admin, announcement.sid, real_wav(1600)).json()["data"]["fileUri"]
     with django_capture_on_commit_callbacks(execute=True):
-        second = upload(bg_admin, announcement.sid, real_wav(0.3)).json()["data"]["fileUri"]
+        second = upload(bg_admin, announcement.sid, real_wav(2400)).json()["data"]["fileUri"]
     assert first != second
     assert stored(media) == [second.rsplit("/", 1)[1]]
     assert anon.get(first).status_code == 404
@@ -171,8 +150,8 @@ def test_the_limit_is_configurable_and_checked_while_streaming(
     bg_admin, announcement, media, settings
 ):
     settings.ANNOUNCEMENT_MAX_BYTES = 4000
-    assert upload(bg_admin, announcement.sid, real_wav(0.2)).status_code == 200  # 3 244 bytes
-    r = upload(bg_admin, announcement.sid, real_wav(0.5))  # 8 044 bytes: under the body slack
+    assert upload(bg_admin, announcement.sid, real_wav(1600)).status_code == 200  # 3 244 bytes
+    r = upload(bg_admin, announcement.sid, real_wav(4000))  # 8 044 bytes: under the body slack
     assert r.status_code == 413 and r.json()["errorCode"] == "606"
     assert len(stored(media)) == 1
 
@@ -180,7 +159,7 @@ def test_the_limit_is_configurable_and_checked_while_streaming(
 def test_a_9_mb_wav_is_accepted(bg_admin, anon, announcement, media):
     """Far above the in-memory upload limits: it streams to a temporary file instead."""
     frames = 9 * 1024 * 1024 // 2
-    wav = real_wav(0.01)[:40] + struct.pack("<I", frames * 2) + b"\x01\x02" * frames
+    wav = real_wav(80)[:40] + struct.pack("<I", frames * 2) + b"\x01\x02" * frames
     wav = wav[:4] + struct.pack("<I", len(wav) - 8) + wav[8:]
     r = upload(bg_admin, announcement.sid, wav)
     assert r.status_code == 200, r.json()

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from autoattendant.models import Announcement, AutoAttendantSystem, Menu, MenuKey
+from autoattendant.models import Announcement, Menu, MenuKey
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,6 @@ def create(actor, payload, **extra):
     r = actor.client.post(URL, {**payload, **extra}, format="json")
     assert r.status_code == 200, r.json()
     return r.json()["data"]
-
-
-@pytest.fixture
-def system_a(enterprise_a):
-    return AutoAttendantSystem.objects.create(enterprise=enterprise_a, name="Main")
-
-
-@pytest.fixture
-def system_b(enterprise_b):
-    return AutoAttendantSystem.objects.create(enterprise=enterprise_b, name="Bolt main")
 
 
 def test_it_creates_an_announcement_as_the_spec_shows(bg_admin, enterprise_a):

@@ -23,24 +23,9 @@ MISSING_MENU = "MN" + "0" * 32
 
 
 @pytest.fixture
-def system(enterprise_a, bg_admin):
-    return make_system(enterprise_a, "Acme main line", created_by=bg_admin.user)
-
-
-@pytest.fixture
 def other_system(enterprise_a):
     """A second system of the same enterprise: its menus are not reachable from ``system``."""
     return make_system(enterprise_a, "Acme support line")
-
-
-@pytest.fixture
-def system_b(enterprise_b):
-    return make_system(enterprise_b, "Bolt main line")
-
-
-@pytest.fixture
-def greeting(enterprise_a):
-    return make_announcement(enterprise_a, "Greeting")
 
 
 @pytest.fixture

@@ -11,22 +11,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from autoattendant.models import AutoAttendantSystem, PhoneNumber
+from autoattendant.models import PhoneNumber
 from tests.conftest import make_actor, make_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/autoattendant/phonenumber"
-
-
-@pytest.fixture
-def system_a(enterprise_a):
-    return AutoAttendantSystem.objects.create(enterprise=enterprise_a, name="Ent2 AA test1")
-
-
-@pytest.fixture
-def system_b(enterprise_b):
-    return AutoAttendantSystem.objects.create(enterprise=enterprise_b, name="Bolt")
 
 
 def version(system) -> int:

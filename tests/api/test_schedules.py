@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def system(enterprise_a):
-    return make_system(enterprise_a, "Acme main line")
-
-
-@pytest.fixture
 def day_menu(system):
     return make_menu(system, "Office hours")
 

@@ -39,11 +39,6 @@ def numbers(enterprise_a):
     }
 
 
-@pytest.fixture
-def greeting(enterprise_a):
-    return make_announcement(enterprise_a, "Goodbye")
-
-
 def create(actor, payload):
     r = actor.client.post(URL, payload, format="json")
     assert r.status_code == 200, r.json()

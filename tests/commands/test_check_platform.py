@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def demo(media):
     call_command("load_demo", stdout=StringIO())
     files = list(Announcement.objects.exclude(file=""))
     assert files, "the demo has recorded announcements"

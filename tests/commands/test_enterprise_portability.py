@@ -34,17 +34,14 @@ from autoattendant.services.demo_flow import build_demo_flow, tone_wav
 from autoattendant.services.portability import export_enterprise
 from tests.builders import make_date_range_block, make_menu, make_system
 
+pytestmark = pytest.mark.usefixtures("media")
+
 SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH)[0-9a-f]{32}$")
 DATES = {"dateCreated", "dateUpdated", "exportedAt"}
 ALL_MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
     ScheduleBlock, ScheduleEntry,
 )  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def canonical(document: dict) -> dict:

@@ -24,16 +24,13 @@ from autoattendant.models import (
 )
 from autoattendant.runtime.compiler import compile_flow
 
+pytestmark = pytest.mark.usefixtures("media")
+
 MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
     ScheduleBlock, ScheduleEntry,
 )  # fmt: skip
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def load() -> str:

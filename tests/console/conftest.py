@@ -10,7 +10,13 @@ from django.test import Client
 
 from autoattendant.choices import ActionType
 from autoattendant.models import Announcement, AutoAttendantSystem, Menu, PhoneNumber
-from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
+from tests.builders import (
+    make_announcement,
+    make_extension,
+    make_menu,
+    make_system,
+    make_weekly_block,
+)
 
 
 def logged_in(user) -> Client:
@@ -62,13 +68,7 @@ def build_world(enterprise, admin, digits: str, ext_digits: str) -> World:
     )
     make_weekly_block(main, [(day, "00:00", "24:00") for day in range(1, 8)])
     number = PhoneNumber.objects.create(enterprise=enterprise, number=digits, auto_attendant=system)
-    extension = PhoneNumber.objects.create(
-        enterprise=enterprise,
-        number=ext_digits,
-        is_extension=True,
-        extension=ext_digits[-3:],
-        extension_spoken_name="Alice Boss",
-    )
+    extension = make_extension(enterprise, ext_digits, ext_digits[-3:], "Alice Boss")
     system.extensions.add(extension)
     return World(system, main, sales, welcome, number, extension)
 

@@ -14,13 +14,7 @@ from tests.builders import make_announcement, make_menu, real_wav
 
 from .helpers import errors_next_to, text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def say(**overrides) -> dict:

@@ -24,7 +24,7 @@ from ...runtime.answering import answer_entry
 from ...runtime.dialled import dialled_digits
 from ...runtime.lookup import lookup_number
 from ..filtering import parse_instant
-from .webhooks import base_url_for, webhook_routes
+from .webhooks import base_url_for
 
 __all__ = ["RcmlSearchView", "callflow_routes"]
 
@@ -102,10 +102,9 @@ class RcmlSearchView(APIView):
 
 
 def callflow_routes() -> list:
-    """The platforms' webhooks and ``rcml/search/{phoneNumber}``, each with or without a
-    trailing slash."""
+    """``rcml/search/{phoneNumber}``, with or without a trailing slash (the platforms' webhooks
+    are routed first of all, in the project's URLconf)."""
     return [
-        *webhook_routes(),
         re_path(
             r"^rcml/search/(?P<phoneNumber>[^/]+)/?$", RcmlSearchView.as_view(), name="rcml-search"
         ),

@@ -27,7 +27,6 @@ import logging
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
@@ -38,6 +37,7 @@ from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
 from ...callflow.state import carries_state
 from ...runtime.answering import answer_call
+from ...runtime.config import hot
 
 __all__ = [
     "base_url_for",
@@ -67,10 +67,44 @@ def _refused(status: int) -> HttpResponse:
     return _xml(engine.hangup_rcml(), status=status)
 
 
+#: Base URLs already worked out, by the request headers they depend on (bounded; see below).
+_base_urls: dict[tuple, str] = {}
+_BASE_URL_HEADERS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+
+
 def base_url_for(request: HttpRequest) -> str:
     """Scheme and host for absolute URLs: ``PUBLIC_BASE_URL`` when set (behind a TLS-terminating
-    proxy the request's own are wrong), else the request's."""
-    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+    proxy the request's own are wrong), else the request's.
+
+    Working it out from the request (host validation against ``ALLOWED_HOSTS`` included) costs
+    more than the rest of a warm call, so each distinct set of the headers it depends on is
+    worked out once per settings; only allowed hosts get that far (any other raises
+    ``DisallowedHost`` first), and the memory is bounded.
+    """
+    config = hot()
+    if config.public_base_url:
+        return config.public_base_url
+    meta = request.META
+    key = (
+        id(config),
+        meta.get(config.proxy_ssl_header),
+        *(meta.get(name) for name in _BASE_URL_HEADERS),
+    )
+    base = _base_urls.get(key)
+    if base is None:
+        base = request.build_absolute_uri("/").rstrip("/")
+        if len(_base_urls) >= 256:
+            _base_urls.clear()
+        _base_urls[key] = base
+    return base
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -83,7 +117,7 @@ def form_fields(raw: str) -> dict[str, str]:
     if not raw:
         return fields
     pairs = raw.split("&")
-    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    limit = hot().max_fields
     if limit is not None and len(pairs) > limit:
         raise TooManyFieldsSent("The number of GET/POST parameters exceeded the limit.")
     for pair in pairs:
@@ -106,7 +140,7 @@ def _form_body(request: HttpRequest) -> str | None:
         "application/x-www-form-urlencoded",
     ):
         return None
-    return request.body.decode(request.encoding or settings.DEFAULT_CHARSET, "replace")
+    return request.body.decode(request.encoding or hot().charset, "replace")
 
 
 def _platform_params(request: HttpRequest) -> dict[str, str]:
@@ -127,8 +161,8 @@ def _platform_params(request: HttpRequest) -> dict[str, str]:
 
 def _basic_authorised(request: HttpRequest) -> bool:
     """A Restcomm entry request's HTTP Basic credentials, when the platform's are configured."""
-    user = settings.PLATFORM_WEBHOOK_USER
-    password = settings.PLATFORM_WEBHOOK_PASSWORD
+    config = hot()
+    user, password = config.webhook_user, config.webhook_password
     if not user and not password:
         return True
     scheme, _, encoded = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
@@ -169,14 +203,15 @@ def _url_variants(url: str) -> tuple[str, ...]:
 def _signed_url(request: HttpRequest) -> str:
     """The URL the platform requested: ``PUBLIC_BASE_URL`` + path and query when set (behind a
     proxy the request's own scheme and host are not what the platform signed)."""
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL + request.get_full_path()
+    public = hot().public_base_url
+    if public:
+        return public + request.get_full_path()
     return request.build_absolute_uri()
 
 
 def _twilio_signed(request: HttpRequest) -> bool:
     """Whether the request carries a valid ``X-Twilio-Signature`` (always, with no token set)."""
-    token = settings.TWILIO_AUTH_TOKEN
+    token = hot().twilio_auth_token
     if not token:
         return True
     given = request.META.get(TWILIO_SIGNATURE_HEADER, "")

@@ -2,18 +2,18 @@
 
 ``/autoattendant/internal/baseline`` returns a constant RCML document, the size of a call's first
 answer, without reading the request or the database: the same server, middleware and WSGI path as
-``/internal/rcml``, minus everything the call flow does. ``bench/load.py`` measures the call flow
-side by side with it. It is routed only when ``settings.BENCH_BASELINE`` is on.
+``/internal/rcml``, minus everything the call flow does. It is the first pattern of the
+benchmark's URLconf (``bench.urls``, through ``bench.settings``), so it pays no URL resolution the
+call flow would not; ``bench/load.py`` measures the call flow side by side with it. The project
+itself never routes it.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
-__all__ = ["BASELINE_RCML", "baseline_rcml", "baseline_routes"]
+__all__ = ["BASELINE_RCML", "baseline_rcml"]
 
 _ACTION = (
     "http://127.0.0.1/autoattendant/internal/rcml?AutoAttendantSid=AA{0}&amp;Organization=EN{0}"
@@ -34,10 +34,3 @@ BASELINE_RCML = (
 def baseline_rcml(request: HttpRequest) -> HttpResponse:
     """``GET|POST /autoattendant/internal/baseline``: always the same document."""
     return HttpResponse(BASELINE_RCML, content_type="application/xml")
-
-
-def baseline_routes() -> list:
-    """The baseline's route when ``BENCH_BASELINE`` is on, else none."""
-    if not getattr(settings, "BENCH_BASELINE", False):
-        return []
-    return [re_path(r"^internal/baseline/?$", baseline_rcml, name="internal-baseline")]
