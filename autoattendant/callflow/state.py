@@ -14,6 +14,7 @@ prefixed with a version tag, so it is injective (values are percent-encoded) and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -162,6 +163,8 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 def _quote(value: str) -> str:
     """``quote_plus(value)``, without its cost for the values that need no quoting."""
+    if value.isascii() and (value.isalnum() or not value):
+        return value
     return value if _UNQUOTED.fullmatch(value) else quote_plus(value)
 
 
@@ -217,9 +220,19 @@ def decode(params: Mapping[str, str], key: bytes | str) -> CallState:
     missing = [name for name in STATE_PARAMS if params.get(name) is None]
     if missing:
         raise MissingSignatureError(f"call state parameters missing: {', '.join(missing)}")
-    values = {name: str(params[name]) for name in STATE_PARAMS}
+    return _verified(
+        _key_bytes(key), str(signature), tuple(str(params[name]) for name in STATE_PARAMS)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(key: bytes, signature: str, signed: tuple[str, ...]) -> CallState:
+    """The state of a verified signature. Remembered: the same state (a menu's first prompt, say)
+    comes back on every call that reaches it, and a verified signature stays verified under the
+    same key; a forged one raises, and raising is never remembered."""
+    values = dict(zip(STATE_PARAMS, signed, strict=True))
     expected = _signature(values, key)
-    if not hmac.compare_digest(expected.encode(), str(signature).encode()):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise ForgedSignatureError("call state signature does not match")
     try:
         mode = Mode(values[PARAM_MODE])

@@ -18,12 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..callflow import engine
 from ..callflow.dialect import RESTCOMM, Dialect
 from ..callflow.engine import CallResult, UrlBuilder
 from ..callflow.model import System
+from ..callflow.schedule import next_change
 from ..callflow.state import CallState, StateError, carries_state, decode, encode_query
 from ..errors import AppError
 from .config import hot
@@ -173,6 +174,36 @@ class CallReply:
     status: int = 200
 
 
+#: How long an entry document is remembered when the schedule has no change ahead in its horizon.
+_QUIET_WINDOW = timedelta(days=1)
+
+
+def _opening_document(
+    ref: FlowRef, instant: datetime, base_url: str, dialect: Dialect
+) -> str | None:
+    """The entry document for ``ref`` at ``instant`` when it is the one the schedule gives for a
+    whole window of time, remembered for that window: until the schedule's next change of menu
+    (:func:`~autoattendant.callflow.schedule.next_change`), under the flow's versioned key. Only
+    a live system's menu prompt is remembered (an apology is worked out, and logged, every
+    time); ``None`` when there is nothing to remember."""
+    capacity = answers_capacity()
+    if not capacity or not ref.live:
+        return None
+    cache_key = flow_key(ref, base_url)
+    key = (cache_key, state_key(), dialect.name, "opening")
+    hit = local_answers.get(key)
+    if hit is not None and hit[0] <= instant < hit[1]:
+        return hit[2]
+    system = get_flow(ref, base_url, cache_key)
+    result = answer_entry(ref, instant, base_url, dialect).result
+    if result.error_code is not None or result.ended:
+        return None
+    change = next_change(system, instant)
+    until = change if change is not None else instant + _QUIET_WINDOW
+    local_answers.put(key, (instant, until, result.rcml), capacity)
+    return result.rcml
+
+
 def answer_call(
     params: Mapping[str, str], *, base_url: str, instant: datetime, dialect: Dialect = RESTCOMM
 ) -> CallReply:
@@ -209,6 +240,9 @@ def answer_call(
             exc,
         )
         return CallReply(engine.apology_rcml())
+    document = _opening_document(ref, instant, base_url, dialect)
+    if document is not None:
+        return CallReply(document)
     answer = answer_entry(ref, instant, base_url, dialect)
     if answer.result.error_code is not None:
         logger.info(
