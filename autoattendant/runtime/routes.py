@@ -74,6 +74,7 @@ class RouteWatch:
         self._generation = 0
         self._lock = threading.Lock()
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._lost: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def changed(self, *_notification: object) -> None:
         """Every remembered route is stale from now on."""
@@ -105,6 +106,9 @@ class RouteWatch:
                 while pgconn.notifies() is not None:
                     pass
                 self.changed()
+            if raw in self._lost:  # the server is closing it: what it missed is unknown
+                self._listening.discard(raw)
+                return None
         except Exception as exc:  # any doubt: read the route from the database
             logger.warning("Route notifications unavailable (%s); reading routes", exc)
             self._listening.discard(raw)
@@ -137,8 +141,17 @@ class RouteWatch:
         # Notifications arriving while psycopg reads a reply (our own at COMMIT, others' during
         # any query) are handed to handlers rather than left on the socket.
         raw.add_notify_handler(self.changed)
+        raw.add_notice_handler(lambda diagnostic: self._noticed(raw, diagnostic))
         self._listening.add(raw)
         self.changed()  # whatever was notified before we listened was not heard
+
+    def _noticed(self, raw: Any, diagnostic: Any) -> None:
+        """A server terminating the session (an administrator, a restart, an idle timeout) says
+        so with a FATAL message before it closes the socket; the notifications of changes made
+        from then on never reach this connection, so its remembered routes end here."""
+        if diagnostic.severity_nonlocalized in ("FATAL", "PANIC"):
+            self._lost.add(raw)
+            self.changed()
 
     def connection_created(self, sender: Any, connection: Any, **kwargs: Any) -> None:
         """Each new PostgreSQL connection listens as part of opening (like its session

@@ -140,3 +140,31 @@ def test_remembered_routes_are_bounded(world, settings):  # noqa: F811
     assert len(local_routes) == 1
     generation = route_watch.generation()
     assert generation is not None and local_routes.get(("number", MAIN_NUMBER))[0] == generation
+
+
+def _terminate_and_wait(pid: int, other: psycopg.Connection) -> None:
+    other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    deadline = time.monotonic() + 5
+    while (
+        time.monotonic() < deadline
+        and other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+    ):
+        time.sleep(0.01)  # until the server has closed the socket
+
+
+@pytest.mark.parametrize("trial", range(5))
+def test_a_change_made_while_the_connection_was_lost_is_never_missed(world, trial):  # noqa: F811
+    """The notification of a change committed while this process's connection was dead never
+    reaches it: a remembered route must not outlive the connection that listened for it."""
+    call = Platform()
+    warm(call)
+    assert queries(call.start)[0] == 0  # remembered
+    pid = connection.connection.info.backend_pid
+    with other_connection() as other:
+        _terminate_and_wait(pid, other)
+        other.execute(
+            "UPDATE autoattendant_autoattendantsystem SET status = %s WHERE id = %s",
+            (SystemStatus.SUSPENDED, world.system.pk),
+        )
+    doc = call.start()
+    assert doc.status == 200 and doc.hung_up and doc.gather is None  # the suspension is heard
