@@ -7,6 +7,7 @@ step).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,15 @@ class AppError(Exception):
     @property
     def error_code(self) -> int:
         return self.error.code
+
+    def rename_fields(self, names: Mapping[str, str]) -> AppError:
+        """Rename the fields ``data`` names (``names``: old name → new name), in place.
+
+        Services name fields as the models do (``timeout_seconds``, ``keys[0].action``); a caller
+        speaking other names — the API's camelCase — renames them before showing the error.
+        """
+        self.data = rename_fields(self.data, names)
+        return self
 
     @property
     def http_status(self) -> int:
@@ -230,6 +240,37 @@ class Errors:
         "A number flagged isExtension named as a system's main number, or a main number "
         "flagged isExtension while still assigned.",
     )
+
+
+# Keys of an error's data whose value is itself a field path (``{"sid": …, "field": "keys[1]"}``).
+PATH_KEYS = ("field", "at")
+
+
+def rename_path(path: str, names: Mapping[str, str]) -> str:
+    """``keys[0].action.action_data`` → ``keys[0].menuAction.actionData``: each dotted part
+    renamed through ``names``, list indexes kept; parts ``names`` lacks stay as they are."""
+    parts = []
+    for part in path.split("."):
+        head, bracket, rest = part.partition("[")
+        parts.append(names.get(head, head) + bracket + rest)
+    return ".".join(parts)
+
+
+def rename_fields(data: Any, names: Mapping[str, str]) -> Any:
+    """``data`` of an error with every key, and every path under ``PATH_KEYS``, renamed through
+    ``names`` (nested objects too, e.g. the two entries of an overlap); order is kept."""
+    if isinstance(data, dict):
+        return {
+            rename_path(key, names) if isinstance(key, str) else key: (
+                rename_path(value, names)
+                if key in PATH_KEYS and isinstance(value, str)
+                else rename_fields(value, names)
+            )
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [rename_fields(item, names) for item in data]
+    return data
 
 
 def all_error_codes() -> list[ErrorCode]:

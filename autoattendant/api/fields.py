@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from rest_framework import serializers
+
+from ..timestamps import TIMESTAMP_FORMAT, format_timestamp
 
 
 class UTCDateTimeField(serializers.DateTimeField):
@@ -12,14 +12,12 @@ class UTCDateTimeField(serializers.DateTimeField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
-        kwargs.setdefault("format", "%Y-%m-%dT%H:%M:%S+0000")
+        kwargs.setdefault("format", TIMESTAMP_FORMAT)
         kwargs.setdefault("default_timezone", None)
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        if value is None:
-            return None
-        return value.astimezone(UTC).strftime(self.format)
+        return format_timestamp(value)
 
 
 class RecordSerializer(serializers.Serializer):

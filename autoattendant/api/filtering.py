@@ -3,34 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django import forms
 from django.db.models import F
-from django.utils import timezone
 
 from ..errors import Errors
-
-
-def parse_instant(value: str) -> dt.datetime:
-    """ISO-8601 date or date-time → aware UTC datetime.
-
-    A date alone means midnight UTC of that day (the spec's rule, for both bounds). A naive
-    date-time is UTC; an offset is honoured (a ``+`` decoded from a query string as a space is
-    put back).
-    """
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-            return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
-        parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an ISO-8601 date or date-time") from None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+from ..timestamps import parse_instant
 
 
 class InstantField(forms.Field):

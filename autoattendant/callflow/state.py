@@ -24,16 +24,23 @@ from enum import StrEnum
 from urllib.parse import quote_plus
 
 __all__ = [
+    "CALL_MARK",
     "MAX_PATH",
+    "PARAM_CALL_TOKEN",
+    "PARAM_EXPIRES",
     "PARAM_SIGNATURE",
     "STATE_PARAMS",
     "BadStateError",
     "CallState",
+    "ExpiredStateError",
     "ForgedSignatureError",
     "MissingSignatureError",
     "Mode",
     "StateError",
+    "bind_call",
+    "call_token",
     "carries_state",
+    "check_call",
     "decode",
     "encode",
     "encode_query",
@@ -92,6 +99,10 @@ class MissingSignatureError(StateError):
 
 class ForgedSignatureError(StateError):
     """The ``Signature`` does not match the state parameters (forged or tampered with)."""
+
+
+class ExpiredStateError(StateError):
+    """The state belongs to another call, or its time is up (a replayed or captured URL)."""
 
 
 class BadStateError(StateError):
@@ -253,3 +264,61 @@ def _verified(key: bytes, signature: str, signed: tuple[str, ...]) -> CallState:
         invalid_extensions=_count(values, PARAM_INVALID_EXTENSIONS),
         step=_count(values, PARAM_STEP),
     )
+
+
+# --- binding a state to its call ------------------------------------------------------------
+#
+# A signed state says where a call stands; it is the same for every call that reaches that point
+# (which is what lets answers be remembered). Each URL the platform gets also carries when it
+# expires and a token binding its signature to the platform's ``CallSid``:
+# ``…&Signature=S&Expires=E&CallToken=HMAC(S, CallSid, E)``. Documents are built (and
+# remembered) with ``Expires=~~S~~`` marks; :func:`bind_call` fills them in for one call.
+
+PARAM_EXPIRES = "Expires"
+PARAM_CALL_TOKEN = "CallToken"  # noqa: S105 - a parameter name
+#: Brackets the state signature where a call's expiry and token go (``~`` is URL-safe).
+CALL_MARK = "~~"
+_MARKED = re.compile(r"~~([0-9a-f]{64})~~")
+
+
+def call_token(key: bytes | str, signature: str, call_sid: str, expires: int) -> str:
+    """The token binding a state's ``signature`` to one call until ``expires`` (epoch seconds)."""
+    message = f"aa-call-v1|{signature}|{call_sid}|{expires}".encode()
+    return hmac.new(_key_bytes(key), message, hashlib.sha256).hexdigest()[:32]
+
+
+def bind_call(
+    document: str, key: bytes | str, call_sid: str, expires: int, *, xml: bool = True
+) -> str:
+    """``document`` with every ``Expires=~~S~~`` mark made ``Expires=E&CallToken=T`` for this
+    call (``&amp;`` inside XML)."""
+    joiner = "&amp;" if xml else "&"
+    raw_key = _key_bytes(key)
+    tokens: dict[str, str] = {}
+
+    def fill(match: re.Match[str]) -> str:
+        signature = match.group(1)
+        token = tokens.get(signature)
+        if token is None:
+            token = tokens[signature] = call_token(raw_key, signature, call_sid, expires)
+        return f"{expires}{joiner}{PARAM_CALL_TOKEN}={token}"
+
+    return _MARKED.sub(fill, document)
+
+
+def check_call(params: Mapping[str, str], key: bytes | str, now: float) -> None:
+    """Refuse a continuation that is not its call's (another ``CallSid``) or has expired.
+
+    Raises :class:`MissingSignatureError` without an expiry and token, :class:`ExpiredStateError`
+    for an expiry in the past or a token of another call (or forged)."""
+    expires = params.get(PARAM_EXPIRES) or ""
+    token = params.get(PARAM_CALL_TOKEN) or ""
+    if not expires or not token:
+        raise MissingSignatureError("call state is not bound to a call")
+    if not (expires.isascii() and expires.isdigit()) or int(expires) <= now:
+        raise ExpiredStateError("call state has expired")
+    expected = call_token(
+        key, str(params.get(PARAM_SIGNATURE, "")), params.get("CallSid", ""), int(expires)
+    )
+    if not hmac.compare_digest(expected.encode(), token.encode()):
+        raise ExpiredStateError("call state belongs to another call")

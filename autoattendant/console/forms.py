@@ -1,15 +1,17 @@
-"""The console's forms: presentation and parsing only.
+"""The console's forms: presentation and parsing, in the services' own terms.
 
-A form collects what a person picks and turns it into the API's body (its field names), which the
-view validates with the API's own serializer and hands to the same service the API calls. So the
-rules live in one place, and a refusal names API fields that ``place_error`` maps back here
-(each form's ``API_FIELDS``).
+A form's cleaned data become the arguments of the service its view calls, under the models'
+names (``timeout_seconds``, ``keys``, ``timeout_action``): ``changes()`` hands them over, and the
+service checks the rules — the same service, and so the same rules, as the API's. A refusal
+names fields the same way; ``error_field`` says where each one is shown (``place_error``): on the
+form field of that name, on an action's pickers, or above the form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -28,6 +30,10 @@ from ..choices import (
     UserStatus,
     Voice,
 )
+from ..services import menus as menu_rules
+from ..services import systems as system_rules
+from ..services.actions import NO_ACTION, Action
+from ..services.announcements import ANNOUNCEMENT_FIELDS
 
 Choices = Sequence[tuple[str, str]]
 
@@ -40,13 +46,8 @@ DAYS = [
     (6, "Saturday"),
     (7, "Sunday"),
 ]
-HHMM_ATTRS = {
-    "placeholder": "HH:MM",
-    "pattern": r"([01][0-9]|2[0-4]):[0-5][0-9]",
-    "inputmode": "numeric",
-    "size": 5,
-    "autocomplete": "off",
-}
+# The schedule service checks the times (``HH:MM``, the engine's ``parse_hhmm``).
+HHMM_ATTRS = {"placeholder": "HH:MM", "inputmode": "numeric", "size": 5, "autocomplete": "off"}
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -62,6 +63,34 @@ class EmailAuthenticationForm(AuthenticationForm):
 def key_slug(key: str) -> str:
     """A key as it can appear in a field name: ``*`` → ``star``."""
     return "star" if key == "*" else key
+
+
+def _count_field(label: str, limits: tuple[int, int], help_text: str) -> forms.IntegerField:
+    """An optional count within the service's limits (so the page says so before saving)."""
+    low, high = limits
+    return forms.IntegerField(
+        label=label, required=False, min_value=low, max_value=high, help_text=help_text
+    )
+
+
+class ServiceForm(forms.Form):
+    """A form whose ``changes()`` are a service's arguments, and which places that service's
+    refusals (see ``views.base.place_error``)."""
+
+    #: Names in a service's errors that are not this form's fields — another spelling of a
+    #: field, or an error code whose data names none — → the field that shows them.
+    ERROR_FIELDS: ClassVar[Mapping[str | int, str]] = {}
+
+    def changes(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def error_field(self, name: str | int) -> str | None:
+        """The form field that shows an error about ``name`` — a field path in the service's
+        terms (``timeout_seconds``, ``keys[2].action``) or an error code — or None (above the
+        form)."""
+        head = re.split(r"[.\[]", name, maxsplit=1)[0] if isinstance(name, str) else name
+        field = self.ERROR_FIELDS.get(head, head)
+        return field if isinstance(field, str) and field in self.fields else None
 
 
 # --- action pickers ---------------------------------------------------------------------------
@@ -137,22 +166,15 @@ class ActionPickers:
             for part in ("type", "announcement", "menu", "number")
         }
 
-    def field_for(self, action_type: str) -> str:
-        """The form field an ``actionData`` error belongs next to."""
-        kind = data_kind(action_type)
-        return f"{self.prefix}_{kind}" if kind else f"{self.prefix}_type"
-
-    def value(self) -> dict[str, str]:
-        """The API's ``{actionType, actionData}``; ``{}`` for "no action"."""
+    def value(self) -> Action:
+        """The action picked (``NO_ACTION`` for none), as the services take it."""
         cleaned = self.form.cleaned_data
         action_type = cleaned.get(f"{self.prefix}_type") or ""
         if not action_type:
-            return {}
+            return NO_ACTION
         kind = data_kind(action_type)
         data = (cleaned.get(f"{self.prefix}_{kind}") or "").strip() if kind else ""
-        return (
-            {"actionType": action_type, "actionData": data} if data else {"actionType": action_type}
-        )
+        return Action(action_type, data)
 
     @staticmethod
     def initial(prefix: str, action_type: str, action_data: str) -> dict[str, str]:
@@ -164,19 +186,24 @@ class ActionPickers:
             out[f"{prefix}_{kind}"] = action_data
         return out
 
-    def error_fields(self, api_name: str, action_type: str) -> dict[str, str]:
-        """API error names for this action (``keys[0].menuAction``…) → form fields."""
-        return {
-            api_name: f"{self.prefix}_type",
-            f"{api_name}.actionType": f"{self.prefix}_type",
-            f"{api_name}.actionData": self.field_for(action_type),
-        }
+    def error_field(self, part: str) -> str:
+        """Where an error about this action shows: its data (``….action_data``) next to the
+        picker the action type uses, anything else (the action, its type) next to the type."""
+        if part == ".action_data":
+            kind = data_kind(self.form.cleaned_data.get(f"{self.prefix}_type") or "")
+            if kind:
+                return f"{self.prefix}_{kind}"
+        return f"{self.prefix}_type"
 
 
 # --- menus ------------------------------------------------------------------------------------
 
+_KEY_ERROR = re.compile(r"^keys\[(\d+)\](?:\.action)?(.*)$")
 
-class MenuForm(forms.Form):
+
+class MenuForm(ServiceForm):
+    """``changes()``: ``services.menus.MENU_FIELDS`` (the keys as ``{"key", "action"}``)."""
+
     name = forms.CharField(label="Name", max_length=200)
     color_code = forms.CharField(
         label="Colour",
@@ -187,25 +214,16 @@ class MenuForm(forms.Form):
     )
     announcement = forms.ChoiceField(label="Announcement (what callers hear)", required=False)
     ringback_tone = forms.ChoiceField(label="Ringback tone (before a transfer)", required=False)
-    timeout_seconds = forms.IntegerField(
-        label="Seconds to wait for a key",
-        required=False,
-        help_text="Empty: the AA system's setting, else 5.",
+    timeout_seconds = _count_field(
+        "Seconds to wait for a key",
+        menu_rules.LIMITS["timeout_seconds"],
+        "Empty: the AA system's setting, else 5.",
     )
-    timeout_max = forms.IntegerField(
-        label="Timeouts before the timeout action",
-        required=False,
-        help_text="Empty: the AA system's setting, else 3.",
+    timeout_max = _count_field(
+        "Timeouts before the timeout action",
+        menu_rules.LIMITS["timeout_max"],
+        "Empty: the AA system's setting, else 3.",
     )
-
-    API_FIELDS = {
-        "name": "name",
-        "colorCode": "color_code",
-        "announcementSid": "announcement",
-        "ringbackToneSid": "ringback_tone",
-        "timeoutSeconds": "timeout_seconds",
-        "timeoutMaxOccurance": "timeout_max",
-    }
 
     def __init__(self, *args: Any, announcements: Choices, menus: Choices, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -230,6 +248,7 @@ class MenuForm(forms.Form):
             )
             for key in MENU_KEYS
         }
+        self.chosen_keys: list[ActionPickers] = []  # the pickers behind ``keys[i]``, once clean
 
     @staticmethod
     def initial_for(menu) -> dict[str, Any]:
@@ -248,35 +267,28 @@ class MenuForm(forms.Form):
             )
         return initial
 
-    def api_body(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """The API's menu body and the error-name → form-field map that goes with it."""
-        c = self.cleaned_data
-        body: dict[str, Any] = {
-            "name": c["name"],
-            "colorCode": c.get("color_code") or "",
-            "announcementSid": c.get("announcement") or None,
-            "ringbackToneSid": c.get("ringback_tone") or None,
-            "timeoutSeconds": c.get("timeout_seconds"),
-            "timeoutMaxOccurance": c.get("timeout_max"),
-            "timeoutAction": self.timeout_action.value(),
-            "keys": [],
-        }
-        fields = dict(self.API_FIELDS)
-        fields.update(
-            self.timeout_action.error_fields(
-                "timeoutAction", body["timeoutAction"].get("actionType", "")
-            )
-        )
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned["timeout_action"] = self.timeout_action.value()
+        cleaned["keys"], self.chosen_keys = [], []
         for key, pickers in self.keys.items():
             action = pickers.value()
-            if not action:
-                continue
-            i = len(body["keys"])
-            body["keys"].append({"menuKey": key, "menuAction": action})
-            fields[f"keys[{i}]"] = f"{pickers.prefix}_type"
-            fields[f"keys[{i}].menuKey"] = f"{pickers.prefix}_type"
-            fields.update(pickers.error_fields(f"keys[{i}].menuAction", action["actionType"]))
-        return body, fields
+            if action.action_type:
+                cleaned["keys"].append({"key": key, "action": action})
+                self.chosen_keys.append(pickers)
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in menu_rules.MENU_FIELDS}
+
+    def error_field(self, name: str | int) -> str | None:
+        if isinstance(name, str) and name.startswith("timeout_action"):
+            return self.timeout_action.error_field(name.removeprefix("timeout_action"))
+        key = _KEY_ERROR.match(name) if isinstance(name, str) else None
+        if key:  # ``keys[i]``, ``keys[i].key``, ``keys[i].action…``: that key's pickers
+            i = int(key[1])
+            return self.chosen_keys[i].error_field(key[2]) if i < len(self.chosen_keys) else None
+        return super().error_field(name)
 
 
 # --- schedules --------------------------------------------------------------------------------
@@ -338,10 +350,16 @@ SpecialDayFormSet = forms.formset_factory(
 # --- AA systems -------------------------------------------------------------------------------
 
 
-class SystemForm(forms.Form):
+class SystemForm(ServiceForm):
+    """``changes()``: ``services.systems.SYSTEM_FIELDS`` (the main numbers are ``aa_numbers``
+    here, as the page has always posted them)."""
+
     name = forms.CharField(label="Name", max_length=200)
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Description",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     status = forms.ChoiceField(label="Status", choices=SystemStatus.choices)
     timezone_id = forms.ChoiceField(label="Time zone")
@@ -364,36 +382,25 @@ class SystemForm(forms.Form):
     default_menu = forms.ChoiceField(
         label="Default menu (when no schedule entry matches)", required=False
     )
-    timeout_seconds = forms.IntegerField(
-        label="Seconds to wait for a key", required=False, help_text="Empty: 5."
+    timeout_seconds = _count_field(
+        "Seconds to wait for a key", system_rules.LIMITS["timeout_seconds"], "Empty: 5."
     )
-    timeout_max = forms.IntegerField(
-        label="Timeouts before the timeout action", required=False, help_text="Empty: 3."
+    timeout_max = _count_field(
+        "Timeouts before the timeout action", system_rules.LIMITS["timeout_max"], "Empty: 3."
     )
-    invalid_input_max = forms.IntegerField(
-        label="Invalid keys before the invalid-input action", required=False, help_text="Empty: 3."
+    invalid_input_max = _count_field(
+        "Invalid keys before the invalid-input action",
+        system_rules.LIMITS["invalid_input_max"],
+        "Empty: 3.",
     )
-    invalid_extension_max = forms.IntegerField(
-        label="Unknown extensions before the invalid-extension action",
-        required=False,
-        help_text="Empty: 3.",
+    invalid_extension_max = _count_field(
+        "Unknown extensions before the invalid-extension action",
+        system_rules.LIMITS["invalid_extension_max"],
+        "Empty: 3.",
     )
 
-    API_FIELDS = {
-        "name": "name",
-        "description": "description",
-        "status": "status",
-        "timezoneId": "timezone_id",
-        "language": "language",
-        "aaNumbers": "aa_numbers",
-        "extensions": "extensions",
-        "defaultMenuSid": "default_menu",
-        "timeoutSeconds": "timeout_seconds",
-        "timeoutMaxOccurance": "timeout_max",
-        "invalidInputMaxOccurance": "invalid_input_max",
-        "invalidExtensionMaxOccurance": "invalid_extension_max",
-        "number": "aa_numbers",
-    }
+    # 491 / 619 / 623 name the main number refused; 493 an entry of the directory.
+    ERROR_FIELDS = {"main_numbers": "aa_numbers", "number": "aa_numbers", 493: "extensions"}
 
     def __init__(
         self,
@@ -414,7 +421,7 @@ class SystemForm(forms.Form):
             self.fields["extensions"].choices = extension_numbers
         else:
             del self.fields["extensions"]
-        self.actions = {
+        self.actions = {  # keyed by the model's prefix (``timeout`` → ``timeout_action``)
             prefix: ActionPickers(
                 self,
                 prefix,
@@ -456,42 +463,42 @@ class SystemForm(forms.Form):
             )
         return initial
 
-    def api_body(self) -> tuple[dict[str, Any], dict[str, str]]:
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for prefix, pickers in self.actions.items():
+            cleaned[f"{prefix}_action"] = pickers.value()
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
         c = self.cleaned_data
-        body: dict[str, Any] = {
-            "name": c["name"],
-            "description": c.get("description") or "",
-            "status": c["status"],
-            "timezoneId": c["timezone_id"],
-            "language": c["language"],
-            "aaNumbers": list(c.get("aa_numbers") or []),
-            "defaultMenuSid": c.get("default_menu") or None,
-            "timeoutSeconds": c.get("timeout_seconds"),
-            "timeoutMaxOccurance": c.get("timeout_max"),
-            "invalidInputMaxOccurance": c.get("invalid_input_max"),
-            "invalidExtensionMaxOccurance": c.get("invalid_extension_max"),
-        }
+        changes = {field: c[field] for field in system_rules.SETTING_FIELDS}
+        changes.update({f"{prefix}_action": c[f"{prefix}_action"] for prefix in self.actions})
+        changes["main_numbers"] = list(c["aa_numbers"])
+        changes["default_menu"] = c["default_menu"] or None
         if "extensions" in self.fields:
-            body["extensions"] = list(c.get("extensions") or [])
-        fields = dict(self.API_FIELDS)
-        for prefix, api in (
-            ("timeout", "timeoutAction"),
-            ("invalid_input", "invalidInputAction"),
-            ("invalid_extension", "invalidExtensionAction"),
-        ):
-            action = self.actions[prefix].value()
-            body[api] = action
-            fields.update(self.actions[prefix].error_fields(api, action.get("actionType", "")))
-        return body, fields
+            changes["extensions"] = list(c["extensions"])
+        return changes
+
+    def error_field(self, name: str | int) -> str | None:
+        for prefix, pickers in self.actions.items():
+            if isinstance(name, str) and name.startswith(f"{prefix}_action"):
+                return pickers.error_field(name.removeprefix(f"{prefix}_action"))
+        return super().error_field(name)
 
 
 # --- announcements ----------------------------------------------------------------------------
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(ServiceForm):
+    """``changes()``: ``services.announcements.ANNOUNCEMENT_FIELDS``; the file, if any, is
+    stored by the view afterwards."""
+
     name = forms.CharField(label="Name", max_length=200)
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Description",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     type = forms.ChoiceField(
         label="Type", choices=AnnouncementType.choices, widget=forms.RadioSelect
@@ -499,6 +506,7 @@ class AnnouncementForm(forms.Form):
     body = forms.CharField(
         label="Text to speak",
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For text to speech.",
     )
@@ -511,39 +519,23 @@ class AnnouncementForm(forms.Form):
         help_text="For an audio file: a PCM WAV (8 kHz mono 16-bit plays best).",
     )
 
-    API_FIELDS = {
-        "name": "name",
-        "description": "description",
-        "type": "type",
-        "body": "body",
-        "language": "language",
-        "voice": "voice",
-        "file": "file",
-        "reason": "file",
-        "maxBytes": "file",
-    }
+    # The upload's refusals (not a WAV, too large) name no field.
+    ERROR_FIELDS = {504: "file", 606: "file"}
 
     def __init__(self, *args: Any, languages: Iterable[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", "—"), *((lang, lang) for lang in languages)]
 
-    def api_body(self) -> dict[str, Any]:
-        c = self.cleaned_data
-        return {
-            "name": c["name"],
-            "description": c.get("description") or "",
-            "type": c["type"],
-            "body": c.get("body") or "",
-            "language": c.get("language") or "",
-            "voice": c.get("voice") or "",
-        }
+    def changes(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in ANNOUNCEMENT_FIELDS}
 
 
 # --- numbers and users ------------------------------------------------------------------------
 
 
-class NumberForm(forms.Form):
-    """A number's AA system; its extension fields only for an enterprise admin."""
+class NumberForm(ServiceForm):
+    """A number's AA system; its extension fields only for an enterprise admin.
+    ``changes()``: the arguments of ``do_update_number``."""
 
     auto_attendant = forms.ChoiceField(label="AA system (for a main number)", required=False)
     is_extension = forms.BooleanField(label="This number is an extension", required=False)
@@ -552,13 +544,6 @@ class NumberForm(forms.Form):
         label="Spoken name (for dial by name)", required=False, max_length=200
     )
 
-    API_FIELDS = {
-        "autoAttendantSid": "auto_attendant",
-        "isExtension": "is_extension",
-        "extension": "extension",
-        "extensionSpokenName": "extension_spoken_name",
-        "number": "auto_attendant",
-    }
     EXTENSION_FIELDS = ("is_extension", "extension", "extension_spoken_name")
 
     def __init__(self, *args: Any, systems: Choices, edit_extensions: bool, **kwargs: Any):
@@ -568,18 +553,23 @@ class NumberForm(forms.Form):
             for name in self.EXTENSION_FIELDS:
                 del self.fields[name]
 
-    def api_body(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, Any]:
+        """The system, and (when shown) the extension fields; a main number's code and name are
+        not sent, so unticking "extension" is all it takes."""
         c = self.cleaned_data
-        body: dict[str, Any] = {"autoAttendantSid": c.get("auto_attendant") or None}
+        changes: dict[str, Any] = {"auto_attendant": c["auto_attendant"] or None}
         if "is_extension" in self.fields:
-            body["isExtension"] = bool(c.get("is_extension"))
-            if body["isExtension"]:
-                body["extension"] = c.get("extension") or ""
-                body["extensionSpokenName"] = c.get("extension_spoken_name") or ""
-        return body
+            changes["is_extension"] = c["is_extension"]
+            if c["is_extension"]:
+                changes["extension"] = c["extension"]
+                changes["extension_spoken_name"] = c["extension_spoken_name"]
+        return changes
 
 
-class UserForm(forms.Form):
+class UserForm(ServiceForm):
+    """``changes()``: the arguments of ``do_create_user`` / ``do_update_user`` (the password
+    only when one is typed)."""
+
     name = forms.CharField(label="Name", required=False, max_length=200)
     email = forms.EmailField(label="Email", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices)
@@ -593,24 +583,15 @@ class UserForm(forms.Form):
         "to the console).",
     )
 
-    API_FIELDS = {
-        "name": "name",
-        "emailId": "email",
-        "role": "role",
-        "status": "status",
-        "password": "password",
-        "passwordErrors": "password",
-    }
-    # Refusals whose data names no field.
+    # Refusals whose data names no field: the email is taken (here, or in another enterprise).
     ERROR_FIELDS = {484: "email", 505: "email"}
 
-    def api_body(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, Any]:
         c = self.cleaned_data
-        body = {"name": c.get("name") or "", "emailId": c["email"], "role": c["role"]}
-        body["status"] = c["status"]
-        if c.get("password"):
-            body["password"] = c["password"]
-        return body
+        changes = {field: c[field] for field in ("name", "email", "role", "status")}
+        if c["password"]:
+            changes["password"] = c["password"]
+        return changes
 
 
 # --- the call simulator -----------------------------------------------------------------------

@@ -7,25 +7,24 @@ page already loaded (``prefetch_related``), so a page of many systems costs no e
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..callflow import model
 from ..callflow.schedule import Resolution, next_change, resolve, zone_of
+from ..colours import is_color_code
 from ..models import AutoAttendantSystem
 from ..runtime.compiler import StoredBlock, StoredEntry
 from ..runtime.compiler import compile_schedule as runtime_compile_schedule
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Menus without a colour of their own get one of these, by position.
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#9d755d")
 
 
 def menu_colour(color_code: str, index: int = 0) -> str:
     """A safe CSS colour for a menu: its own ``colorCode`` when well formed, else the palette's."""
-    if color_code and _COLOR.match(color_code):
+    if is_color_code(color_code):
         return color_code
     return PALETTE[index % len(PALETTE)]
 

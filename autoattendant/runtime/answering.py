@@ -25,7 +25,19 @@ from ..callflow.dialect import RESTCOMM, Dialect
 from ..callflow.engine import CallResult, UrlBuilder
 from ..callflow.model import System
 from ..callflow.schedule import next_change
-from ..callflow.state import CallState, StateError, carries_state, decode, encode_query
+from ..callflow.state import (
+    CALL_MARK,
+    PARAM_EXPIRES,
+    PARAM_SIGNATURE,
+    CallState,
+    StateError,
+    bind_call,
+    carries_state,
+    check_call,
+    decode,
+    encode,
+    query_string,
+)
 from ..errors import AppError
 from .config import hot
 from .dialled import dialled_digits
@@ -40,6 +52,7 @@ __all__ = [
     "answer_call",
     "answer_continuation",
     "answer_entry",
+    "bind",
     "state_key",
     "url_builder",
 ]
@@ -66,7 +79,20 @@ def url_builder(base_url: str, key: bytes | None = None, dialect: Dialect = REST
     """
     signing_key = key or state_key()
     prefix = f"{base_url}{WEBHOOK_PATH.format(dialect.name)}?"
-    return lambda state: prefix + encode_query(state, signing_key)
+    mark = f"&{PARAM_EXPIRES}={CALL_MARK}"
+
+    def build(state: CallState) -> str:
+        params = encode(state, signing_key)
+        return f"{prefix}{query_string(params.items())}{mark}{params[PARAM_SIGNATURE]}{CALL_MARK}"
+
+    return build
+
+
+def bind(document: str, call_sid: str, instant: datetime, *, xml: bool = True) -> str:
+    """``document`` (or a URL, with ``xml=False``) bound to the call ``call_sid``: its
+    continuation URLs expire ``CALL_STATE_MAX_AGE`` seconds after ``instant``."""
+    expires = int(instant.timestamp()) + hot().call_state_max_age
+    return bind_call(document, state_key(), call_sid, expires, xml=xml)
 
 
 def _apology(note: str, menu_sid: str | None = None) -> CallResult:
@@ -211,9 +237,11 @@ def answer_call(
     merged). A continuation whose state is missing, forged or unreadable gets 403 and
     ``<Hangup/>``; an unknown number an apology. The platform's own credentials are the
     webhook's business, checked before this is called."""
+    call_sid = params.get("CallSid", "")
     if carries_state(params):
         try:
             state = decode(params, state_key())
+            check_call(params, state_key(), instant.timestamp())
         except StateError as exc:
             logger.warning(
                 "Refused call-flow continuation (CallSid=%s): %s", params.get("CallSid", ""), exc
@@ -227,7 +255,7 @@ def answer_call(
             dial_status=params.get("DialCallStatus"),
             dialect=dialect,
         )
-        return CallReply(result.rcml)
+        return CallReply(bind(result.rcml, call_sid, instant))
 
     digits = dialled_digits(params.get("To"))
     try:
@@ -242,7 +270,7 @@ def answer_call(
         return CallReply(engine.apology_rcml())
     document = _opening_document(ref, instant, base_url, dialect)
     if document is not None:
-        return CallReply(document)
+        return CallReply(bind(document, call_sid, instant))
     answer = answer_entry(ref, instant, base_url, dialect)
     if answer.result.error_code is not None:
         logger.info(
@@ -251,4 +279,4 @@ def answer_call(
             params.get("CallSid", ""),
             "; ".join(answer.result.notes),
         )
-    return CallReply(answer.result.rcml)
+    return CallReply(bind(answer.result.rcml, call_sid, instant))

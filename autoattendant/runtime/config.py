@@ -40,6 +40,7 @@ class HotSettings:
     webhook_password: str
     twilio_auth_token: str
     proxy_ssl_header: str
+    call_state_max_age: int
 
 
 def _state_key(secret: str) -> bytes:
@@ -67,6 +68,7 @@ def _read() -> HotSettings:
         webhook_password=settings.PLATFORM_WEBHOOK_PASSWORD,
         twilio_auth_token=settings.TWILIO_AUTH_TOKEN,
         proxy_ssl_header=(settings.SECURE_PROXY_SSL_HEADER or ("", ""))[0],
+        call_state_max_age=settings.CALL_STATE_MAX_AGE,
     )
 
 

@@ -1,5 +1,5 @@
-"""Validation of ``{actionType, actionData}`` pairs (menu keys, timeout and invalid-input
-actions), shared by menus and AA systems.
+"""Validation of actions — a type and its data (menu keys, timeout and invalid-input actions),
+shared by menus and AA systems.
 
 The rules (DESIGN §11 "Actions"): ANNOUNCEMENT_HANGUP / ANNOUNCEMENT_RETURN need an announcement
 sid of the enterprise; GO_TO_MENU a menu sid of the same AA system; TRANSFER_TO_PHONE a dialable
@@ -29,17 +29,11 @@ _DIALABLE = re.compile(r"^\+?[0-9][0-9 ()\-.]{1,30}$")
 
 @dataclass(frozen=True)
 class Action:
+    """An action as the models store it (``*_action_type`` / ``*_action_data``); an empty
+    ``action_type`` means none is set."""
+
     action_type: str
     action_data: str = ""
-
-    def as_api(self) -> dict:
-        """The API's shape; ``{}`` for "not set", as in the spec's examples."""
-        if not self.action_type:
-            return {}
-        out: dict[str, Any] = {"actionType": self.action_type}
-        if self.action_data:
-            out["actionData"] = self.action_data
-        return out
 
 
 NO_ACTION = Action("", "")
@@ -55,20 +49,24 @@ def normalise_dialable(value: str) -> str | None:
 
 
 def parse_action(raw: Any, field: str) -> Action:
-    """The shape only (no database): ``{}`` / null → no action; else a known type (400 if not)."""
+    """The shape only (no database). ``raw`` is an :class:`Action` or its fields as a mapping
+    (``{"action_type", "action_data"}``); ``{}`` / null → no action; else a known type (400 if
+    not). Errors name ``field`` and its parts in the same terms (``{field}.action_type``)."""
+    if isinstance(raw, Action):
+        return raw
     if raw in (None, {}, ""):
         return NO_ACTION
     if not isinstance(raw, dict):
         raise Errors.VALIDATION({field: "Expected an object with actionType and actionData."})
-    action_type = raw.get("actionType")
+    action_type = raw.get("action_type")
     if action_type not in ActionType.values:
         raise Errors.VALIDATION(
-            {f"{field}.actionType": f"Unknown actionType {action_type!r}; one of "
+            {f"{field}.action_type": f"Unknown actionType {action_type!r}; one of "
              + ", ".join(ActionType.values)}
         )  # fmt: skip
-    data = raw.get("actionData")
+    data = raw.get("action_data")
     if data is not None and not isinstance(data, str | int):
-        raise Errors.VALIDATION({f"{field}.actionData": "Expected a string."})
+        raise Errors.VALIDATION({f"{field}.action_data": "Expected a string."})
     return Action(action_type, "" if data is None else str(data).strip())
 
 
@@ -81,7 +79,8 @@ def check_action(
     announcements: dict[str, Announcement] | None = None,
     menus: dict[str, Menu] | None = None,
 ) -> Action:
-    """Validate ``action`` against the database and return it normalised.
+    """Validate ``action`` against the database and return it normalised; errors name
+    ``field`` (``{field}.action_data``, or ``field`` itself for a sid that names nothing).
 
     ``announcements`` / ``menus`` may hold rows already fetched (sid → row) so that a menu with
     eleven keys costs one query per kind, not one per key; missing sids are looked up here.
@@ -95,9 +94,9 @@ def check_action(
     prompt = kind in ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT and data
     if kind in ACTIONS_NEEDING_ANNOUNCEMENT or prompt:
         if not data:
-            raise Errors.VALIDATION({f"{field}.actionData": f"{kind} needs an announcement sid."})
+            raise Errors.VALIDATION({f"{field}.action_data": f"{kind} needs an announcement sid."})
         if not is_sid(data, ANNOUNCEMENT):
-            raise Errors.VALIDATION({f"{field}.actionData": "Expected an announcement sid."})
+            raise Errors.VALIDATION({f"{field}.action_data": "Expected an announcement sid."})
         known = announcements if announcements is not None else {}
         if data not in known:
             found = Announcement.objects.filter(sid=data, enterprise=enterprise).first()
@@ -107,7 +106,7 @@ def check_action(
         return action
     if kind in ACTIONS_NEEDING_MENU:
         if not is_sid(data, MENU):
-            raise Errors.VALIDATION({f"{field}.actionData": "GO_TO_MENU needs a menu sid."})
+            raise Errors.VALIDATION({f"{field}.action_data": "GO_TO_MENU needs a menu sid."})
         known = menus if menus is not None else {}
         if data not in known:
             found = Menu.objects.filter(
@@ -121,7 +120,7 @@ def check_action(
         number = normalise_dialable(data)
         if number is None:
             raise Errors.VALIDATION(
-                {f"{field}.actionData": "TRANSFER_TO_PHONE needs a phone number (3-15 digits)."}
+                {f"{field}.action_data": "TRANSFER_TO_PHONE needs a phone number (3-15 digits)."}
             )
         return Action(kind, number)
     # HANGUP, REPLAY_MENU, RETURN_TO_PREVIOUS_MENU, and DIAL_BY_* without a prompt.

@@ -21,8 +21,8 @@ from ..models import Announcement, AutoAttendantSystem, Enterprise, Menu, MenuKe
 from ..models.announcement import announcement_upload_to
 from ..runtime.versions import touch_systems
 
-# Fields a create or update may set (model names); anything else is ignored.
-_TEXT_FIELDS = ("name", "description", "type", "body", "language", "voice")
+#: Fields a create or update may set (model names); anything else is ignored.
+ANNOUNCEMENT_FIELDS = ("name", "description", "type", "body", "language", "voice")
 
 
 def _canonical_language(value: str) -> str | None:
@@ -108,7 +108,7 @@ def do_create_announcement(
     """Create an announcement of ``enterprise``; ``fields`` uses model names (``type`` optional,
     default ``play``)."""
     _check_system_reference(enterprise, system_sid)
-    values = _normalise({k: fields.get(k) for k in _TEXT_FIELDS})
+    values = _normalise({k: fields.get(k) for k in ANNOUNCEMENT_FIELDS})
     return Announcement.objects.create(enterprise=enterprise, created_by=actor, **values)
 
 
@@ -118,8 +118,8 @@ def do_update_announcement(
     """Apply a partial update; the result must still be a valid announcement as a whole (a
     ``play`` turned ``say`` needs body, language and voice, sent now or stored before)."""
     _check_system_reference(announcement.enterprise, system_sid)
-    merged = {k: getattr(announcement, k) for k in _TEXT_FIELDS}
-    merged.update({k: v for k, v in changes.items() if k in _TEXT_FIELDS and v is not None})
+    merged = {k: getattr(announcement, k) for k in ANNOUNCEMENT_FIELDS}
+    merged.update({k: v for k, v in changes.items() if k in ANNOUNCEMENT_FIELDS and v is not None})
     if changes.get("description", "") is None:
         merged["description"] = ""
     values = _normalise(merged)
@@ -195,7 +195,7 @@ def do_upload_announcement_file(
     """
     if size > settings.ANNOUNCEMENT_MAX_BYTES:
         raise Errors.TOO_LARGE(
-            {"sid": announcement.sid, "maxBytes": settings.ANNOUNCEMENT_MAX_BYTES}
+            {"sid": announcement.sid, "max_bytes": settings.ANNOUNCEMENT_MAX_BYTES}
         )
     try:
         inspect_wav(content)

@@ -18,6 +18,7 @@ import wave
 
 from ..choices import ActionType, ScheduleType
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
+from .actions import Action
 from .announcements import do_create_announcement, do_upload_announcement_file
 from .menus import do_create_menu
 from .numbers import do_create_number
@@ -91,11 +92,11 @@ def _weekly_blocks(business_sid: str, after_hours_sid: str) -> list[BlockInput]:
     weekdays = range(1, 6)
     return [
         BlockInput(
-            menu_sid=business_sid,
+            menu=business_sid,
             entries=[EntryInput(day=d, start_time="08:00", end_time="18:00") for d in weekdays],
         ),
         BlockInput(
-            menu_sid=after_hours_sid,
+            menu=after_hours_sid,
             entries=[
                 # Monday to Thursday evenings run overnight into the next morning.
                 *(EntryInput(day=d, start_time="18:00", end_time="08:00") for d in range(1, 5)),
@@ -125,7 +126,7 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
                 number=number,
                 is_extension=True,
                 extension=code,
-                spoken_name=name,
+                extension_spoken_name=name,
             )
 
     said = {
@@ -163,13 +164,10 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
             "extensions": [code for _number, code, _name in EXTENSIONS],
         },
     )
-    transfer = {"actionType": ActionType.TRANSFER_TO_PHONE, "actionData": FRONT_DESK}
+    transfer = Action(ActionType.TRANSFER_TO_PHONE, FRONT_DESK)
 
-    def key(menu_key: str, action_type: str, data: str | None = None) -> dict:
-        action = {"actionType": action_type}
-        if data:
-            action["actionData"] = data
-        return {"menuKey": menu_key, "menuAction": action}
+    def key(menu_key: str, action_type: str, data: str = "") -> dict:
+        return {"key": menu_key, "action": Action(action_type, data)}
 
     billing = do_create_menu(
         admin,
@@ -229,13 +227,13 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
         admin,
         system,
         ScheduleType.DATE_RANGE,
-        [BlockInput(menu_sid=holiday.sid, start_date=HOLIDAY, end_date=HOLIDAY)],
+        [BlockInput(menu=holiday.sid, start_date=HOLIDAY, end_date=HOLIDAY)],
     )
     do_update_system(
         admin,
         system,
         {
-            "default_menu_sid": after_hours.sid,
+            "default_menu": after_hours.sid,
             "invalid_input_action": transfer,
             "invalid_extension_action": transfer,
         },

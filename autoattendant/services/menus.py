@@ -12,7 +12,11 @@ Rules (DESIGN §4, §5, §11):
 - every action is checked by ``services.actions``: announcements of the enterprise (500), menus
   of the same system (502), dialable numbers (400); a GO_TO_MENU to the menu itself is refused
   (400) — REPLAY_MENU says that without pushing the menu onto the "previous" path;
-- ``announcementSid`` / ``ringbackToneSid`` name announcements of the enterprise (500);
+- ``announcement`` / ``ringback_tone`` name announcements of the enterprise (500);
+- ``color_code`` is ``#RGB`` or ``#RRGGBB``; the timeouts are within ``LIMITS``.
+
+Arguments and errors use the models' names (``timeout_seconds``, ``keys[0].action.action_data``);
+the API's serializers translate its names to these and back.
 - delete: used in a schedule → 506, then target of a GO_TO_MENU (another menu's key or timeout
   action, a system's action) or a system's default menu → 614, then an announcement assigned
   → 509.
@@ -35,6 +39,7 @@ from ..choices import (
     MENU_KEYS,
     ActionType,
 )
+from ..colours import is_color_code
 from ..errors import Errors
 from ..models import (
     Announcement,
@@ -50,7 +55,7 @@ from ..sids import ANNOUNCEMENT, is_sid
 from .actions import Action, check_action, parse_action
 
 __all__ = [
-    "COLOR_CODE",
+    "LIMITS",
     "MENU_FIELDS",
     "do_create_menu",
     "do_delete_menu",
@@ -59,10 +64,11 @@ __all__ = [
     "keypad_order",
 ]
 
-COLOR_CODE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _MENU_KEY = re.compile(r"^[0-9*]$")
 
-# The fields a create or update may set (service names; the API's are mapped in the view).
+#: The fields a create or update may set (the models' names). ``announcement`` and
+#: ``ringback_tone`` are announcement sids; ``timeout_action`` an :class:`Action` (or its fields
+#: as a mapping); ``keys`` a list of ``{"key": "1", "action": …}``, the action as for a timeout.
 MENU_FIELDS = (
     "name",
     "color_code",
@@ -73,6 +79,9 @@ MENU_FIELDS = (
     "timeout_action",
     "keys",
 )
+
+#: The whole numbers a menu's timeout settings may be (null: the AA system's, else a default).
+LIMITS = {"timeout_seconds": (1, 60), "timeout_max": (1, 10)}
 
 
 def keypad_order(key: str) -> int:
@@ -101,16 +110,16 @@ def _parse_keys(raw_keys: list[dict]) -> list[tuple[str, Action]]:
         field = f"keys[{i}]"
         if not isinstance(item, dict):
             raise Errors.VALIDATION({field: "Expected an object with menuKey and menuAction."})
-        key = item.get("menuKey")
+        key = item.get("key")
         key = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
         if not isinstance(key, str) or not _MENU_KEY.match(key):
-            raise Errors.VALIDATION({f"{field}.menuKey": "A menu key is one of 0-9 and *."})
+            raise Errors.VALIDATION({f"{field}.key": "A menu key is one of 0-9 and *."})
         if key in seen:
-            raise Errors.DUPLICATE_MENU_KEY({"menuKey": key, "field": field})
+            raise Errors.DUPLICATE_MENU_KEY({"key": key, "field": field})
         seen.add(key)
-        action = parse_action(item.get("menuAction"), f"{field}.menuAction")
+        action = parse_action(item.get("action"), f"{field}.action")
         if not action.action_type:
-            raise Errors.VALIDATION({f"{field}.menuAction": "A key needs an actionType."})
+            raise Errors.VALIDATION({f"{field}.action": "A key needs an actionType."})
         parsed.append((key, action))
     return parsed
 
@@ -132,7 +141,7 @@ class _Prepared:
 def _prepare(
     fields: dict, *, enterprise: Enterprise, system: AutoAttendantSystem, menu: Menu | None
 ) -> _Prepared:
-    """Check ``fields`` (service names; only those given) against the database.
+    """Check ``fields`` (``MENU_FIELDS``; only those given) against the database.
 
     Costs one query for every announcement referenced and one for every GO_TO_MENU target,
     whatever the number of keys (plus one per sid that turns out not to exist, for its error).
@@ -148,37 +157,33 @@ def _prepare(
         values["name"] = name
     if "color_code" in fields:
         color = (fields["color_code"] or "").strip()
-        if color and not COLOR_CODE.match(color):
-            raise Errors.VALIDATION({"colorCode": "Expected a colour like #e56052 or #e56."})
+        if color and not is_color_code(color):
+            raise Errors.VALIDATION({"color_code": "Expected a colour like #e56052 or #e56."})
         values["color_code"] = color
-    for field, api_name, low, high in (
-        ("timeout_seconds", "timeoutSeconds", 1, 60),
-        ("timeout_max", "timeoutMaxOccurance", 1, 10),
-    ):
+    for field, (low, high) in LIMITS.items():
         if field in fields:
             value = fields[field]
             if value is not None and not (isinstance(value, int) and low <= value <= high):
-                raise Errors.VALIDATION(
-                    {api_name: f"Expected a whole number from {low} to {high}."}
-                )
+                raise Errors.VALIDATION({field: f"Expected a whole number from {low} to {high}."})
             values[field] = value
 
-    timeout_action = None
-    if "timeout_action" in fields:
-        raw = fields["timeout_action"]
-        timeout_action = raw if isinstance(raw, Action) else parse_action(raw, "timeoutAction")
+    timeout_action = (
+        parse_action(fields["timeout_action"], "timeout_action")
+        if "timeout_action" in fields
+        else None
+    )
     keys = _parse_keys(fields["keys"] or []) if "keys" in fields else None
 
     actions: list[tuple[str, Action]] = []
     if timeout_action is not None:
-        actions.append(("timeoutAction", timeout_action))
+        actions.append(("timeout_action", timeout_action))
     for i, (_key, action) in enumerate(keys or []):
-        actions.append((f"keys[{i}].menuAction", action))
+        actions.append((f"keys[{i}].action", action))
     for field, action in actions:
         is_go_to = action.action_type == ActionType.GO_TO_MENU
         if menu is not None and is_go_to and action.action_data == menu.sid:
             raise Errors.VALIDATION(
-                {f"{field}.actionData": "A menu cannot go to itself; use REPLAY_MENU."}
+                {f"{field}.action_data": "A menu cannot go to itself; use REPLAY_MENU."}
             )
 
     # Prefetch every referenced row once, so eleven keys do not cost eleven queries.
@@ -201,10 +206,7 @@ def _prepare(
         )
         menus = {m.sid: m for m in found}
 
-    for field, api_name in (
-        ("announcement", "announcementSid"),
-        ("ringback_tone", "ringbackToneSid"),
-    ):
+    for field in ("announcement", "ringback_tone"):
         if field in fields:
             sid = fields[field]
             if sid in (None, ""):
@@ -212,7 +214,7 @@ def _prepare(
             elif sid in announcements:
                 values[field] = announcements[sid]
             else:
-                raise Errors.ANNOUNCEMENT_NOT_FOUND({"sid": sid, "field": api_name})
+                raise Errors.ANNOUNCEMENT_NOT_FOUND({"sid": sid, "field": field})
 
     def checked(action: Action, field: str) -> Action:
         return check_action(
@@ -225,13 +227,11 @@ def _prepare(
         )
 
     if timeout_action is not None:
-        timeout_action = checked(timeout_action, "timeoutAction")
+        timeout_action = checked(timeout_action, "timeout_action")
         values["timeout_action_type"] = timeout_action.action_type
         values["timeout_action_data"] = timeout_action.action_data
     if keys is not None:
-        keys = [
-            (key, checked(action, f"keys[{i}].menuAction")) for i, (key, action) in enumerate(keys)
-        ]
+        keys = [(key, checked(action, f"keys[{i}].action")) for i, (key, action) in enumerate(keys)]
     return _Prepared(values, keys)
 
 
@@ -262,9 +262,7 @@ def do_create_menu(
 ) -> Menu:
     """Create a menu of ``system`` with its keys, in one transaction.
 
-    ``fields`` are any of ``MENU_FIELDS`` (service names): ``announcement`` / ``ringback_tone``
-    as sids, ``timeout_action`` as ``{actionType, actionData}`` (or an ``Action``), ``keys`` as
-    ``[{menuKey, menuAction}]``. ``system`` must belong to ``enterprise``.
+    ``fields`` are any of ``MENU_FIELDS``. ``system`` must belong to ``enterprise``.
     """
     if system.enterprise_id != enterprise.pk:
         raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
@@ -283,7 +281,7 @@ def do_create_menu(
 
 
 def do_update_menu(actor: User, menu: Menu, changes: dict) -> Menu:
-    """Apply a partial update (service names, as for create); ``keys`` replaces every key.
+    """Apply a partial update (``MENU_FIELDS``, as for create); ``keys`` replaces every key.
 
     Only the fields given are written, so a concurrent update of other fields is not undone.
     """
@@ -324,7 +322,7 @@ def _check_deletable(menu: Menu) -> None:
         ).values_list("sid", flat=True)
     )
     if referring:
-        raise Errors.MENU_IS_TARGET({"sid": menu.sid, "referencedBy": sorted(referring)})
+        raise Errors.MENU_IS_TARGET({"sid": menu.sid, "referenced_by": sorted(referring)})
     if menu.announcement_id is not None:
         raise Errors.MENU_HAS_ANNOUNCEMENT({"sid": menu.sid})
 

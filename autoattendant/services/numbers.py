@@ -9,13 +9,17 @@ enterprise's systems). The rules:
   partial unique constraints and answered with the same codes;
 - an extension needs no code (it can be reached by its full number or its spoken name);
 - an extension cannot be a main number (623): naming a system for a number flagged
-  ``isExtension``, or flagging a still-assigned main number ``isExtension``, is refused;
-- a number stops being an extension (``isExtension: false``) by leaving every directory, and
+  ``is_extension``, or flagging a still-assigned main number ``is_extension``, is refused;
+- a number stops being an extension (``is_extension`` false) by leaving every directory, and
   its extension code and spoken name are cleared (a main number has neither);
+- who may do what is decided here, for the API, the console and commands alike: the operator's
+  staff provision and release numbers (``check_may_provision``); the extension fields are the
+  enterprise admin's (``may_edit_directory``), an AA_ADMIN may only (un)assign a main number.
 - deleting only stamps ``date_deleted`` (usage billing counts every period a number existed)
   and takes the number out of every system.
 
-Every change bumps the ``flow_version`` of the systems it affects.
+Arguments and errors use the models' names (``extension_spoken_name``, ``auto_attendant`` as
+a system sid). Every change bumps the ``flow_version`` of the systems it affects.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ from ..runtime.versions import touch_systems
 
 _NUMBER_NOISE = re.compile(r"[\s\-+()]")
 UNCHANGED = object()
+
+
+def check_may_provision(actor: User) -> None:
+    """Provisioning and releasing numbers is the operator's staff's business (403 otherwise)."""
+    require_superuser(actor)
+
+
+def may_edit_directory(actor: User) -> bool:
+    """Whether ``actor`` may change the extension directory: a number's extension fields and an
+    AA system's extensions (enterprise admins and the operator's staff)."""
+    return actor.is_bg_admin
 
 
 def normalise_number(raw: Any, field: str = "number") -> str:
@@ -101,21 +116,22 @@ def do_create_number(
     number: Any,
     is_extension: bool = False,
     extension: Any = "",
-    spoken_name: str | None = "",
-    system_sid: Any = None,
+    extension_spoken_name: str | None = "",
+    auto_attendant: Any = None,
 ) -> PhoneNumber:
-    """Provision a number to an enterprise (operator staff only)."""
-    require_superuser(actor)
+    """Provision a number to an enterprise (operator staff only); ``auto_attendant`` is the sid
+    of one of its systems, or none."""
+    check_may_provision(actor)
     digits = normalise_number(number)
     code = normalise_extension_code(extension)
-    spoken_name = (spoken_name or "").strip()
+    spoken_name = (extension_spoken_name or "").strip()
     if not is_extension and (code or spoken_name):
         raise Errors.VALIDATION(
-            {"isExtension": "Only an extension has an extension code or a spoken name."}
+            {"is_extension": "Only an extension has an extension code or a spoken name."}
         )
-    system = _system_of(enterprise, system_sid)
+    system = _system_of(enterprise, auto_attendant)
     if is_extension and system is not None:
-        raise Errors.EXTENSION_AS_MAIN_NUMBER({"number": digits, "autoAttendantSid": system.sid})
+        raise Errors.EXTENSION_AS_MAIN_NUMBER({"number": digits, "auto_attendant": system.sid})
     phone = PhoneNumber(
         enterprise=enterprise,
         number=digits,
@@ -139,39 +155,44 @@ def do_update_number(
     *,
     is_extension: Any = UNCHANGED,
     extension: Any = UNCHANGED,
-    spoken_name: Any = UNCHANGED,
-    system_sid: Any = UNCHANGED,
+    extension_spoken_name: Any = UNCHANGED,
+    auto_attendant: Any = UNCHANGED,
 ) -> PhoneNumber:
-    """A partial update; arguments left ``UNCHANGED`` keep their value.
+    """A partial update; arguments left ``UNCHANGED`` keep their value (``auto_attendant``: a
+    system sid, or none to unassign).
 
-    Extensions are the enterprise admin's business: an AA_ADMIN may (un)assign the number's
-    system but changing ``isExtension``, ``extension`` or ``extensionSpokenName`` is a 403.
+    Changing the extension fields (``is_extension``, ``extension``, ``extension_spoken_name``)
+    needs :func:`may_edit_directory` (403 otherwise); anyone may (un)assign the number's system.
     """
     new_is_extension = phone.is_extension if is_extension is UNCHANGED else bool(is_extension)
     new_code = phone.extension if extension is UNCHANGED else normalise_extension_code(extension)
     new_name = (
-        phone.extension_spoken_name if spoken_name is UNCHANGED else (spoken_name or "").strip()
+        phone.extension_spoken_name
+        if extension_spoken_name is UNCHANGED
+        else (extension_spoken_name or "").strip()
     )
     changes_directory = (new_is_extension, new_code, new_name) != (
         phone.is_extension,
         phone.extension,
         phone.extension_spoken_name,
     )
-    if changes_directory and not actor.is_bg_admin:
+    if changes_directory and not may_edit_directory(actor):
         raise Errors.FORBIDDEN({"sid": phone.sid})
     if not new_is_extension:
-        if (extension is not UNCHANGED and new_code) or (spoken_name is not UNCHANGED and new_name):
+        if (extension is not UNCHANGED and new_code) or (
+            extension_spoken_name is not UNCHANGED and new_name
+        ):
             raise Errors.VALIDATION(
-                {"isExtension": "Only an extension has an extension code or a spoken name."}
+                {"is_extension": "Only an extension has an extension code or a spoken name."}
             )
         new_code, new_name = "", ""
     system = (
         phone.auto_attendant
-        if system_sid is UNCHANGED
-        else _system_of(phone.enterprise_id, system_sid)
+        if auto_attendant is UNCHANGED
+        else _system_of(phone.enterprise_id, auto_attendant)
     )
     if new_is_extension and system is not None:
-        raise Errors.EXTENSION_AS_MAIN_NUMBER({"sid": phone.sid, "autoAttendantSid": system.sid})
+        raise Errors.EXTENSION_AS_MAIN_NUMBER({"sid": phone.sid, "auto_attendant": system.sid})
 
     with transaction.atomic():
         # Lock the row: concurrent updates of one number apply one after the other.
@@ -195,7 +216,7 @@ def do_update_number(
 
 def do_delete_number(actor: User, phone: PhoneNumber) -> PhoneNumber:
     """Release a number (operator staff only): stamped deleted, out of every system."""
-    require_superuser(actor)
+    check_may_provision(actor)
     with transaction.atomic():
         affected = {
             phone.auto_attendant_id,

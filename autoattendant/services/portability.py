@@ -45,7 +45,7 @@ from ..choices import (
     SystemStatus,
     UserStatus,
 )
-from ..errors import AppError
+from ..errors import AppError, rename_fields
 from ..models import (
     Announcement,
     AutoAttendantSystem,
@@ -55,7 +55,7 @@ from ..models import (
     ScheduleBlock,
     User,
 )
-from .actions import Action
+from ..timestamps import format_timestamp
 from .announcements import do_create_announcement, file_name_for
 from .enterprises import do_create_enterprise
 from .menus import do_create_menu, do_update_menu, keypad_order
@@ -77,11 +77,35 @@ FORMAT = "autoattendant-enterprise"
 VERSION = 1
 SECTIONS = ("users", "numbers", "announcements", "systems", "menus", "schedules")
 ACTIONS = ("timeout", "invalidInput", "invalidExtension")
-_STAMP = "%Y-%m-%dT%H:%M:%S+0000"
-
-
-def _stamp(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).strftime(_STAMP) if value else None
+# The document's names for what the services name in model terms, so that a problem reported
+# from a service names the field as the file spells it.
+DOCUMENT_NAMES = {
+    "color_code": "colorCode",
+    "announcement": "announcementSid",
+    "ringback_tone": "ringbackToneSid",
+    "timeout_seconds": "timeoutSeconds",
+    "timeout_max": "timeoutMaxOccurance",
+    "timeout_action": "timeoutAction",
+    "key": "menuKey",
+    "action": "menuAction",
+    "action_type": "actionType",
+    "action_data": "actionData",
+    "timezone_id": "timezoneId",
+    "invalid_input_max": "invalidInputMaxOccurance",
+    "invalid_extension_max": "invalidExtensionMaxOccurance",
+    "invalid_input_action": "invalidInputAction",
+    "invalid_extension_action": "invalidExtensionAction",
+    "main_numbers": "aaNumbers",
+    "default_menu": "defaultMenuSid",
+    "auto_attendant": "autoAttendantSid",
+    "schedule_type": "scheduleType",
+    "menu": "menuSid",
+    "start_date": "startDate",
+    "end_date": "endDate",
+    "start_time": "startTime",
+    "end_time": "endTime",
+    "referenced_by": "referencedBy",
+}
 
 
 def _email(user: User | None) -> str | None:
@@ -90,6 +114,13 @@ def _email(user: User | None) -> str | None:
 
 def _sid(obj: Any) -> str | None:
     return obj.sid if obj is not None else None
+
+
+def _document_action(action_type: str, action_data: str) -> dict:
+    """An action as the document (like the API) writes it; ``{}`` when none is set."""
+    if not action_type:
+        return {}
+    return {"actionType": action_type, **({"actionData": action_data} if action_data else {})}
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -163,13 +194,13 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exportedAt": _stamp(dt.datetime.now(dt.UTC)),
+        "exportedAt": format_timestamp(dt.datetime.now(dt.UTC)),
         "enterprise": {
             "sid": enterprise.sid,
             "name": enterprise.name,
             "status": enterprise.status,
-            "dateCreated": _stamp(enterprise.date_created),
-            "dateUpdated": _stamp(enterprise.date_updated),
+            "dateCreated": format_timestamp(enterprise.date_created),
+            "dateUpdated": format_timestamp(enterprise.date_updated),
         },
         "users": [
             {
@@ -180,8 +211,8 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "role": u.role,
                 "status": u.status,
                 "accountEmail": _email(u.created_by),
-                "dateCreated": _stamp(u.date_created),
-                "dateUpdated": _stamp(u.date_updated),
+                "dateCreated": format_timestamp(u.date_created),
+                "dateUpdated": format_timestamp(u.date_updated),
             }
             for u in users
         ],
@@ -194,8 +225,8 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "extensionSpokenName": n.extension_spoken_name,
                 "autoAttendantSid": _sid(n.auto_attendant),
                 "accountEmail": _email(n.created_by),
-                "dateCreated": _stamp(n.date_created),
-                "dateUpdated": _stamp(n.date_updated),
+                "dateCreated": format_timestamp(n.date_created),
+                "dateUpdated": format_timestamp(n.date_updated),
             }
             for n in numbers
         ],
@@ -210,8 +241,8 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "voice": a.voice,
                 "audio": _audio(a, warn),
                 "accountEmail": _email(a.created_by),
-                "dateCreated": _stamp(a.date_created),
-                "dateUpdated": _stamp(a.date_updated),
+                "dateCreated": format_timestamp(a.date_created),
+                "dateUpdated": format_timestamp(a.date_updated),
             }
             for a in announcements
         ],
@@ -225,20 +256,20 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "language": s.language,
                 "timeoutSeconds": s.timeout_seconds,
                 "timeoutMaxOccurance": s.timeout_max,
-                "timeoutAction": Action(s.timeout_action_type, s.timeout_action_data).as_api(),
+                "timeoutAction": _document_action(s.timeout_action_type, s.timeout_action_data),
                 "invalidInputMaxOccurance": s.invalid_input_max,
-                "invalidInputAction": Action(
+                "invalidInputAction": _document_action(
                     s.invalid_input_action_type, s.invalid_input_action_data
-                ).as_api(),
+                ),
                 "invalidExtensionMaxOccurance": s.invalid_extension_max,
-                "invalidExtensionAction": Action(
+                "invalidExtensionAction": _document_action(
                     s.invalid_extension_action_type, s.invalid_extension_action_data
-                ).as_api(),
+                ),
                 "defaultMenuSid": _sid(s.default_menu),
                 "extensions": [n.number for n in s.live_extensions],
                 "accountEmail": _email(s.created_by),
-                "dateCreated": _stamp(s.date_created),
-                "dateUpdated": _stamp(s.date_updated),
+                "dateCreated": format_timestamp(s.date_created),
+                "dateUpdated": format_timestamp(s.date_updated),
             }
             for s in systems
         ],
@@ -252,17 +283,17 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "ringbackToneSid": _sid(m.ringback_tone),
                 "timeoutSeconds": m.timeout_seconds,
                 "timeoutMaxOccurance": m.timeout_max,
-                "timeoutAction": Action(m.timeout_action_type, m.timeout_action_data).as_api(),
+                "timeoutAction": _document_action(m.timeout_action_type, m.timeout_action_data),
                 "keys": [
                     {
                         "menuKey": k.key,
-                        "menuAction": Action(k.action_type, k.action_data).as_api(),
+                        "menuAction": _document_action(k.action_type, k.action_data),
                     }
                     for k in sorted(m.keys.all(), key=lambda k: keypad_order(k.key))
                 ],
                 "accountEmail": _email(m.created_by),
-                "dateCreated": _stamp(m.date_created),
-                "dateUpdated": _stamp(m.date_updated),
+                "dateCreated": format_timestamp(m.date_created),
+                "dateUpdated": format_timestamp(m.date_updated),
             }
             for m in menus
         ],
@@ -368,7 +399,8 @@ class EnterpriseImportResult:
 
 
 def _describe(error: AppError) -> str:
-    detail = json.dumps(error.data, default=str) if error.data else ""
+    data = rename_fields(error.data, DOCUMENT_NAMES)
+    detail = json.dumps(data, default=str) if data else ""
     return f"{error.message} ({error.error_code}){': ' + detail if detail else ''}"
 
 
@@ -481,9 +513,15 @@ class _Importer:
         return record.sid if record is not None else sid
 
     def _action(self, raw: Any) -> Any:
-        if isinstance(raw, dict) and isinstance(raw.get("actionData"), str):
-            return {**raw, "actionData": self._mapped(raw["actionData"])}
-        return raw
+        """A document's ``{actionType, actionData}`` as the services take it (references to the
+        file's records rewritten); anything else as it is, for the services to refuse."""
+        if not isinstance(raw, dict):
+            return raw
+        fields = {"actionType": "action_type", "actionData": "action_data"}
+        action = {fields.get(k, k): v for k, v in raw.items() if k not in fields.values()}
+        if isinstance(action.get("action_data"), str):
+            action["action_data"] = self._mapped(action["action_data"])
+        return action
 
     def _creator(self, item: dict) -> User | None:
         email = item.get("accountEmail")
@@ -708,7 +746,7 @@ class _Importer:
                 continue
             changes = {
                 "keys": [
-                    {**k, "menuAction": self._action(k.get("menuAction"))}
+                    {"key": k.get("menuKey"), "action": self._action(k.get("menuAction"))}
                     if isinstance(k, dict)
                     else k
                     for k in keys
@@ -736,7 +774,7 @@ class _Importer:
             if self._blocked(*(item.get(k) for k in references), *extensions):
                 continue
             changes = {
-                "default_menu_sid": self._mapped(item.get("defaultMenuSid")),
+                "default_menu": self._mapped(item.get("defaultMenuSid")),
                 "timeout_action": self._action(item.get("timeoutAction")),
                 "invalid_input_action": self._action(item.get("invalidInputAction")),
                 "invalid_extension_action": self._action(item.get("invalidExtensionAction")),
@@ -788,7 +826,7 @@ class _Importer:
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise _Bad("entries: expected a list of objects")
         return BlockInput(
-            menu_sid=self._mapped(item.get("menuSid")),
+            menu=self._mapped(item.get("menuSid")),
             schedule_type=item.get("scheduleType"),
             start_date=_date(item, "startDate"),
             end_date=_date(item, "endDate"),

@@ -1,30 +1,35 @@
 """Schedules: an AA system's WEEKLY and DATE_RANGE (special days) blocks.
 
-A write replaces every block of one ``scheduleType`` of one system, atomically; the other type is
-untouched. Rules (DESIGN §5, §6, §11):
+A write replaces every block of one ``schedule_type`` of one system, atomically; the other type
+is untouched. Rules (DESIGN §5, §6, §11):
 
 - each block's menu is a menu of that system (502, also for another system's or enterprise's);
-- WEEKLY entries have ``day`` 1-7; DATE_RANGE blocks have ``startDate <= endDate`` and optional
-  entries without a ``day``; times are ``HH:MM``, starts ``00:00``-``23:59``, ends up to ``24:00``;
-  an entry whose end is not after its start runs past midnight into the next day;
+- WEEKLY entries have ``day`` 1-7; DATE_RANGE blocks have ``start_date <= end_date`` and optional
+  entries without a ``day``; times are ``HH:MM`` (the engine's own ``parse_hhmm``), starts
+  ``00:00``-``23:59``, ends up to ``24:00``; an entry whose end is not after its start runs past
+  midnight into the next day;
 - WEEKLY entries of *different* menus may not overlap (615) — overnight entries included (Mon
   22:00-02:00 overlaps Tue 01:00-03:00); overlapping entries of one menu are allowed, they
   resolve to the same menu;
 - two DATE_RANGE blocks whose dates *and* times overlap are refused (616), whatever their menus: a
   block without entries covers its whole days. Overlap is judged as the call flow resolves: an
   overnight entry spills into the next day only where that day is within the block's dates.
+
+Errors use the models' names: a block is ``schedule[i]`` (the system's ``schedule``), its fields
+``menu``, ``start_date``…, an entry ``schedule[i].entries[j]`` with ``day``, ``start_time``,
+``end_time``; the API's serializers translate them to its names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
+from ..callflow.model import parse_hhmm
 from ..choices import ScheduleType
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Menu, ScheduleBlock, ScheduleEntry, User
@@ -37,8 +42,6 @@ __all__ = [
     "read_schedule",
 ]
 
-_START = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
-_END = re.compile(r"^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$")
 _DAY_MINUTES = 24 * 60
 
 
@@ -51,9 +54,10 @@ class EntryInput:
 
 @dataclass(frozen=True)
 class BlockInput:
-    """One ``schedule`` item. ``schedule_type`` may be omitted (it is the write's own type)."""
+    """One block of the schedule; ``menu`` is a menu sid of the system. ``schedule_type`` may be
+    omitted (it is the write's own type)."""
 
-    menu_sid: str
+    menu: str
     entries: Sequence[EntryInput] = ()
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -63,39 +67,41 @@ class BlockInput:
 # --- shape -----------------------------------------------------------------------------------
 
 
-def _check_time(value: Any, pattern: re.Pattern, field_name: str, what: str) -> None:
-    if not isinstance(value, str) or not pattern.match(value):
+def _check_time(value: Any, field_name: str, *, end: bool) -> None:
+    """``HH:MM``: a start up to ``23:59``, an end up to ``24:00``."""
+    try:
+        minutes = parse_hhmm(value)
+    except ValueError:
+        minutes = None
+    if minutes is None or (minutes == _DAY_MINUTES and not end):
+        what = "00:00 to 24:00" if end else "00:00 to 23:59"
         raise Errors.VALIDATION({field_name: f"Expected HH:MM from {what}."})
-
-
-def _hhmm(value: str) -> int:
-    """Minutes since midnight of a checked ``HH:MM`` (``24:00`` → 1440)."""
-    return int(value[:2]) * 60 + int(value[3:])
 
 
 def _check_shape(schedule_type: str, blocks: Sequence[BlockInput]) -> None:
     """Every 400 of a schedule write, before the database is asked anything."""
     if schedule_type not in ScheduleType.values:
-        raise Errors.VALIDATION({"scheduleType": "Expected WEEKLY or DATE_RANGE."})
+        raise Errors.VALIDATION({"schedule_type": "Expected WEEKLY or DATE_RANGE."})
     weekly = schedule_type == ScheduleType.WEEKLY
     for i, block in enumerate(blocks):
         at = f"schedule[{i}]"
         if block.schedule_type not in (None, "", schedule_type):
             raise Errors.VALIDATION(
-                {f"{at}.scheduleType": f"Must be the request's scheduleType, {schedule_type}."}
+                {f"{at}.schedule_type": f"Must be the request's scheduleType, {schedule_type}."}
             )
-        if not isinstance(block.menu_sid, str) or not block.menu_sid:
-            raise Errors.VALIDATION({f"{at}.menuSid": "This field is required."})
+        if not isinstance(block.menu, str) or not block.menu:
+            raise Errors.VALIDATION({f"{at}.menu": "This field is required."})
+        dates = (("start_date", block.start_date), ("end_date", block.end_date))
         if weekly:
-            for name, value in (("startDate", block.start_date), ("endDate", block.end_date)):
+            for name, value in dates:
                 if value is not None:
                     raise Errors.VALIDATION({f"{at}.{name}": "Only DATE_RANGE blocks have dates."})
         else:
-            for name, value in (("startDate", block.start_date), ("endDate", block.end_date)):
+            for name, value in dates:
                 if value is None:
                     raise Errors.VALIDATION({f"{at}.{name}": "A DATE_RANGE block needs it."})
             if block.start_date > block.end_date:
-                raise Errors.VALIDATION({f"{at}.endDate": "endDate is before startDate."})
+                raise Errors.VALIDATION({f"{at}.end_date": "endDate is before startDate."})
         for j, entry in enumerate(block.entries):
             where = f"{at}.entries[{j}]"
             if weekly:
@@ -104,8 +110,8 @@ def _check_shape(schedule_type: str, blocks: Sequence[BlockInput]) -> None:
                     raise Errors.VALIDATION({f"{where}.day": "Expected 1 (Monday) to 7 (Sunday)."})
             elif entry.day is not None:
                 raise Errors.VALIDATION({f"{where}.day": "DATE_RANGE entries have no day."})
-            _check_time(entry.start_time, _START, f"{where}.startTime", "00:00 to 23:59")
-            _check_time(entry.end_time, _END, f"{where}.endTime", "00:00 to 24:00")
+            _check_time(entry.start_time, f"{where}.start_time", end=False)
+            _check_time(entry.end_time, f"{where}.end_time", end=True)
 
 
 # --- overlaps --------------------------------------------------------------------------------
@@ -120,7 +126,7 @@ class _Span:
     start: int
     end: int
     block: int
-    menu_sid: str
+    menu: str
     describe: dict = field(compare=False)
 
 
@@ -135,20 +141,20 @@ def _weekly_spans(blocks: Sequence[BlockInput]) -> list[_Span]:
     spans = []
     for i, block in enumerate(blocks):
         for j, entry in enumerate(block.entries):
-            start, end = _hhmm(entry.start_time), _hhmm(entry.end_time)
+            start, end = parse_hhmm(entry.start_time), parse_hhmm(entry.end_time)
             describe = {
                 "at": f"schedule[{i}].entries[{j}]",
-                "menuSid": block.menu_sid,
+                "menu": block.menu,
                 "day": entry.day,
-                "startTime": entry.start_time,
-                "endTime": entry.end_time,
+                "start_time": entry.start_time,
+                "end_time": entry.end_time,
             }
             same_day, next_day = _day_parts(start, end)
             day = entry.day
-            spans.append(_Span(day, day, *same_day, i, block.menu_sid, describe))
+            spans.append(_Span(day, day, *same_day, i, block.menu, describe))
             if next_day is not None:
                 following = day % 7 + 1
-                spans.append(_Span(following, following, *next_day, i, block.menu_sid, describe))
+                spans.append(_Span(following, following, *next_day, i, block.menu, describe))
     return spans
 
 
@@ -156,32 +162,32 @@ def _date_range_spans(blocks: Sequence[BlockInput]) -> list[_Span]:
     spans = []
     for i, block in enumerate(blocks):
         dates = {
-            "menuSid": block.menu_sid,
-            "startDate": block.start_date.isoformat(),
-            "endDate": block.end_date.isoformat(),
+            "menu": block.menu,
+            "start_date": block.start_date.isoformat(),
+            "end_date": block.end_date.isoformat(),
         }
         if not block.entries:
             describe = {"at": f"schedule[{i}]", **dates}
             spans.append(
-                _Span(
-                    block.start_date, block.end_date, 0, _DAY_MINUTES, i, block.menu_sid, describe
-                )
+                _Span(block.start_date, block.end_date, 0, _DAY_MINUTES, i, block.menu, describe)
             )
         for j, entry in enumerate(block.entries):
             describe = {
                 "at": f"schedule[{i}].entries[{j}]",
                 **dates,
-                "startTime": entry.start_time,
-                "endTime": entry.end_time,
+                "start_time": entry.start_time,
+                "end_time": entry.end_time,
             }
-            same_day, next_day = _day_parts(_hhmm(entry.start_time), _hhmm(entry.end_time))
+            same_day, next_day = _day_parts(
+                parse_hhmm(entry.start_time), parse_hhmm(entry.end_time)
+            )
             spans.append(
-                _Span(block.start_date, block.end_date, *same_day, i, block.menu_sid, describe)
+                _Span(block.start_date, block.end_date, *same_day, i, block.menu, describe)
             )
             # The call flow lets an overnight entry spill only into days the block covers.
             if next_day is not None and block.end_date > block.start_date:
                 first = block.start_date + dt.timedelta(days=1)
-                spans.append(_Span(first, block.end_date, *next_day, i, block.menu_sid, describe))
+                spans.append(_Span(first, block.end_date, *next_day, i, block.menu, describe))
     return spans
 
 
@@ -204,7 +210,7 @@ def _first_overlap(
 
 def _check_overlaps(schedule_type: str, blocks: Sequence[BlockInput]) -> None:
     if schedule_type == ScheduleType.WEEKLY:
-        pair = _first_overlap(_weekly_spans(blocks), lambda a, b: a.menu_sid != b.menu_sid)
+        pair = _first_overlap(_weekly_spans(blocks), lambda a, b: a.menu != b.menu)
         if pair:
             raise Errors.SCHEDULE_OVERLAP({"overlapping": [pair[0].describe, pair[1].describe]})
     else:
@@ -231,20 +237,18 @@ def do_replace_schedule(
     _check_shape(schedule_type, blocks)
     with transaction.atomic():
         touch_systems([system.pk])
-        wanted = {block.menu_sid for block in blocks}
+        wanted = {block.menu for block in blocks}
         menus = {m.sid: m for m in Menu.objects.filter(auto_attendant=system, sid__in=wanted)}
         for i, block in enumerate(blocks):
-            if block.menu_sid not in menus:
-                raise Errors.MENU_NOT_FOUND(
-                    {"sid": block.menu_sid, "field": f"schedule[{i}].menuSid"}
-                )
+            if block.menu not in menus:
+                raise Errors.MENU_NOT_FOUND({"sid": block.menu, "field": f"schedule[{i}].menu"})
         _check_overlaps(schedule_type, blocks)
         ScheduleBlock.objects.filter(auto_attendant=system, schedule_type=schedule_type).delete()
         rows = ScheduleBlock.objects.bulk_create(
             ScheduleBlock(
                 auto_attendant=system,
                 schedule_type=schedule_type,
-                menu=menus[block.menu_sid],
+                menu=menus[block.menu],
                 start_date=block.start_date,
                 end_date=block.end_date,
                 position=i,

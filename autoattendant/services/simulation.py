@@ -22,7 +22,7 @@ from ..callflow.model import System
 from ..callflow.rcml import Event
 from ..callflow.state import Mode
 from ..errors import Errors
-from ..runtime.answering import answer_continuation, answer_entry
+from ..runtime.answering import answer_continuation, answer_entry, bind
 from ..runtime.dialled import dialled_digits
 from ..runtime.lookup import lookup_number
 
@@ -108,15 +108,26 @@ class Simulation:
     unused_inputs: tuple[CallInput, ...] = ()
 
 
-def _step(system: System, call_input: CallInput | None, result: CallResult) -> SimulatedStep:
+#: The ``CallSid`` the simulator's documents are bound to (see ``runtime.answering.bind``).
+SIMULATED_CALL_SID = "CAsimulated"
+
+
+def _step(
+    system: System, call_input: CallInput | None, result: CallResult, instant: datetime
+) -> SimulatedStep:
+    """One request of the walk, shown as the platform would get it (its URLs bound to a call)."""
     menu = system.menus.get(result.menu_sid or "")
+    events = tuple(
+        tuple(bind(part, SIMULATED_CALL_SID, instant, xml=False) for part in event)
+        for event in result.events
+    )
     return SimulatedStep(
         input=call_input,
         menu_sid=result.menu_sid,
         menu_name=menu.name if menu else "",
         notes=result.notes,
-        events=result.events,
-        rcml=result.rcml,
+        events=events,
+        rcml=bind(result.rcml, SIMULATED_CALL_SID, instant),
         ended=result.ended,
     )
 
@@ -143,7 +154,7 @@ def simulate_call(
     if answer.result.error_code == engine.NO_SCHEDULE_ERROR:
         raise Errors.NO_SCHEDULE_ENTRY({"phoneNumber": digits, "asOf": instant.isoformat()})
     system = answer.system
-    steps = [_step(system, None, answer.result)]
+    steps = [_step(system, None, answer.result, instant)]
     state = answer.result.state
     pending = list(inputs)
     while state is not None and pending:
@@ -158,7 +169,7 @@ def simulate_call(
             speech=call_input.speech,
             dial_status=call_input.dial_status,
         )
-        steps.append(_step(system, call_input, result))
+        steps.append(_step(system, call_input, result, instant))
         state = result.state
     if state is None:
         outcome = "hangup"

@@ -1,16 +1,18 @@
 """Auto attendant systems: settings, main numbers, the extension directory and error handling.
 
-- ``aaNumbers`` entries must be live numbers of the enterprise (491), not extensions (623), and
-  not another system's main number (619): a number is never moved from a system silently.
+- ``main_numbers`` entries must be live numbers of the enterprise (491), not extensions (623),
+  and not another system's main number (619): a number is never moved from a system silently.
 - ``extensions`` entries are full numbers or the enterprise's extension codes (``"101"``); they
-  must exist (491) and be flagged ``isExtension`` (493). An extension may serve several systems.
+  must exist (491) and be flagged ``is_extension`` (493). An extension may serve several systems.
 - A list sent replaces the stored one; a list left out is kept.
 - Actions are checked as for menus; a system's GO_TO_MENU must name one of its own menus, so a
-  new system cannot have one yet (502). ``defaultMenuSid`` likewise.
-- Only enterprise admins (and the operator) edit the extension directory: an AA_ADMIN sending
-  ``extensions`` gets 403.
+  new system cannot have one yet (502). ``default_menu`` likewise.
+- Only enterprise admins (and the operator) edit the extension directory
+  (``numbers.may_edit_directory``): anyone else sending ``extensions`` gets 403.
 
-Every write runs in one transaction and bumps the system's ``flow_version``.
+Arguments and errors use the models' names (``timezone_id``, ``main_numbers``); the API's
+serializers translate its names to these and back. Every write runs in one transaction and bumps
+the system's ``flow_version``.
 """
 
 from __future__ import annotations
@@ -24,18 +26,16 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from ..choices import SystemLanguage, SystemStatus
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Enterprise, Menu, PhoneNumber, ScheduleBlock, User
 from ..runtime.versions import touch_systems
 from .actions import check_action, parse_action
-from .numbers import normalise_number
+from .numbers import may_edit_directory, normalise_number
 
-# model prefix → the API's field name, for the three system-level actions.
-ACTION_FIELDS = {
-    "timeout": "timeoutAction",
-    "invalid_input": "invalidInputAction",
-    "invalid_extension": "invalidExtensionAction",
-}
+#: The model prefixes of the three system-level actions (``timeout_action_type``…); a change
+#: names each as ``{prefix}_action`` (an :class:`~.actions.Action` or its fields as a mapping).
+ACTION_PREFIXES = ("timeout", "invalid_input", "invalid_extension")
 SETTING_FIELDS = (
     "name",
     "description",
@@ -47,38 +47,28 @@ SETTING_FIELDS = (
     "invalid_input_max",
     "invalid_extension_max",
 )
+#: Everything a change may hold: the settings, the actions, ``main_numbers`` and ``extensions``
+#: (lists of numbers or extension codes) and ``default_menu`` (a menu sid of the system).
+SYSTEM_FIELDS = (
+    *SETTING_FIELDS,
+    *(f"{prefix}_action" for prefix in ACTION_PREFIXES),
+    "main_numbers",
+    "extensions",
+    "default_menu",
+)
+#: The whole numbers each count may be (null: the documented default).
+LIMITS = {
+    "timeout_seconds": (1, 120),
+    "timeout_max": (1, 20),
+    "invalid_input_max": (1, 20),
+    "invalid_extension_max": (1, 20),
+}
 _ENTRY_NOISE = re.compile(r"[\s\-+()]")
 _UPDATABLE = [
     f.name
     for f in AutoAttendantSystem._meta.concrete_fields
     if not f.primary_key and f.name not in ("flow_version", "date_created", "created_by")
 ]
-
-
-# The API's field names → the keys ``do_create_system`` / ``do_update_system`` take (model
-# names; actions and number lists are resolved by the service). API and console share it.
-API_FIELDS = {
-    "name": "name",
-    "description": "description",
-    "status": "status",
-    "timezoneId": "timezone_id",
-    "language": "language",
-    "timeoutSeconds": "timeout_seconds",
-    "timeoutMaxOccurance": "timeout_max",
-    "invalidInputMaxOccurance": "invalid_input_max",
-    "invalidExtensionMaxOccurance": "invalid_extension_max",
-    "timeoutAction": "timeout_action",
-    "invalidInputAction": "invalid_input_action",
-    "invalidExtensionAction": "invalid_extension_action",
-    "aaNumbers": "main_numbers",
-    "extensions": "extensions",
-    "defaultMenuSid": "default_menu_sid",
-}
-
-
-def changes_from_api(data: dict) -> dict:
-    """Validated API fields → the service's change keys (absent fields stay absent)."""
-    return {key: data[api] for api, key in API_FIELDS.items() if api in data}
 
 
 @functools.cache
@@ -95,7 +85,7 @@ def _lock_main_numbers(
 ) -> list[PhoneNumber]:
     """The numbers named, locked for the transaction so that two systems claiming the same
     number one after the other see each other's claim (619, not a silent move)."""
-    digits = list(dict.fromkeys(normalise_number(e, "aaNumbers") for e in entries))
+    digits = list(dict.fromkeys(normalise_number(e, "main_numbers") for e in entries))
     rows = {
         n.number: n
         for n in PhoneNumber.objects.live()
@@ -114,7 +104,7 @@ def _lock_main_numbers(
         ):
             other = AutoAttendantSystem.objects.filter(pk=row.auto_attendant_id).first()
             raise Errors.NUMBER_ON_OTHER_SYSTEM(
-                {"number": number, "autoAttendantSid": other.sid if other else None}
+                {"number": number, "auto_attendant": other.sid if other else None}
             )
         numbers.append(row)
     return numbers
@@ -155,33 +145,53 @@ def _default_menu(system: AutoAttendantSystem | None, menu_sid: Any) -> Menu | N
         else None
     )
     if menu is None:
-        raise Errors.MENU_NOT_FOUND({"sid": menu_sid, "field": "defaultMenuSid"})
+        raise Errors.MENU_NOT_FOUND({"sid": menu_sid, "field": "default_menu"})
     return menu
 
 
+def _check_settings(changes: dict, is_new: bool) -> None:
+    """The 400s of the plain settings (before anything is read or written)."""
+    unknown = set(changes) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown AA system fields: {sorted(unknown)}")
+    if is_new and "name" not in changes:
+        raise Errors.VALIDATION({"name": "This field is required."})
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise Errors.VALIDATION({"name": "This field may not be blank."})
+    for field, choices in (("status", SystemStatus), ("language", SystemLanguage)):
+        if field in changes and changes[field] not in choices.values:
+            raise Errors.VALIDATION({field: f"Expected one of {', '.join(choices.values)}."})
+    if "timezone_id" in changes and not is_timezone(changes["timezone_id"]):
+        raise Errors.VALIDATION(
+            {"timezone_id": f"{changes['timezone_id']!r} is not an IANA time zone."}
+        )
+    for field, (low, high) in LIMITS.items():
+        value = changes.get(field)
+        if value is not None and not (isinstance(value, int) and low <= value <= high):
+            raise Errors.VALIDATION({field: f"Expected a whole number from {low} to {high}."})
+
+
 def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAttendantSystem:
-    """Validate and write ``changes`` (model names, plus ``main_numbers``, ``extensions``,
-    ``default_menu_sid`` and the raw ``*_action`` objects) in one transaction."""
-    if changes.get("extensions") is not None and not actor.is_bg_admin:
+    """Validate and write ``changes`` (``SYSTEM_FIELDS``) in one transaction."""
+    if changes.get("extensions") is not None and not may_edit_directory(actor):
         raise Errors.FORBIDDEN({"extensions": "Only an enterprise admin edits extensions."})
     is_new = system.pk is None
+    _check_settings(changes, is_new)
     enterprise = system.enterprise
     actions = {
-        prefix: parse_action(changes[f"{prefix}_action"], api)
-        for prefix, api in ACTION_FIELDS.items()
+        prefix: parse_action(changes[f"{prefix}_action"], f"{prefix}_action")
+        for prefix in ACTION_PREFIXES
         if f"{prefix}_action" in changes
     }
     with transaction.atomic():
         for prefix, action in actions.items():
             action = check_action(
-                action, ACTION_FIELDS[prefix], enterprise=enterprise, system_id=system.pk
+                action, f"{prefix}_action", enterprise=enterprise, system_id=system.pk
             )
             setattr(system, f"{prefix}_action_type", action.action_type)
             setattr(system, f"{prefix}_action_data", action.action_data)
-        if "default_menu_sid" in changes:
-            system.default_menu = _default_menu(
-                None if is_new else system, changes["default_menu_sid"]
-            )
+        if "default_menu" in changes:
+            system.default_menu = _default_menu(None if is_new else system, changes["default_menu"])
         main_numbers = changes.get("main_numbers")
         if main_numbers is not None:
             main_numbers = _lock_main_numbers(enterprise, main_numbers, None if is_new else system)
@@ -221,7 +231,8 @@ def do_create_system(actor: User, *, enterprise: Enterprise, changes: dict) -> A
 def do_update_system(
     actor: User, system: AutoAttendantSystem, changes: dict
 ) -> AutoAttendantSystem:
-    """A partial update; lists sent replace the stored ones."""
+    """A partial update (``changes``: any of ``SYSTEM_FIELDS``); lists sent replace the stored
+    ones."""
     return _apply(actor, system, changes)
 
 

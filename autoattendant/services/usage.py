@@ -31,9 +31,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ..api.filtering import parse_instant
 from ..errors import Errors
 from ..models import Enterprise, MonthlyUsage, PhoneNumber
+from ..timestamps import parse_instant
 
 logger = logging.getLogger(__name__)
 

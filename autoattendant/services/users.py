@@ -1,13 +1,20 @@
+"""Enterprise users: created, changed and deleted by enterprise admins (and the operator).
+
+Who may manage users is decided here (``check_may_manage_users``), for the API and the console
+alike. Arguments and errors use the models' names (``email``, not the API's ``emailId``).
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from ..access import require_bg_admin
-from ..choices import UserStatus
+from ..choices import Role, UserStatus
 from ..errors import Errors
 from ..models import Enterprise, User
 
@@ -16,6 +23,24 @@ from ..models import Enterprise, User
 class CreatedUser:
     user: User
     auth_token: str
+
+
+def check_may_manage_users(actor: User) -> None:
+    """Creating, changing and deleting users is the enterprise admin's (and the operator's)
+    business: 403 for anyone else."""
+    require_bg_admin(actor)
+
+
+def _check_fields(values: dict) -> None:
+    """The 400s of the fields given (``email``, ``role``, ``status``), in model terms."""
+    if "email" in values:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            raise Errors.VALIDATION({"email": "Enter a valid email address."}) from None
+    for field, choices in (("role", Role), ("status", UserStatus)):
+        if field in values and values[field] not in choices.values:
+            raise Errors.VALIDATION({field: f"Expected one of {', '.join(choices.values)}."})
 
 
 def _check_email_free(email: str, enterprise: Enterprise, exclude: User | None = None) -> None:
@@ -36,7 +61,7 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise Errors.ACCOUNT_CREATION_FAILED(
-            {"password": "********", "passwordErrors": list(exc.messages)}
+            {"password": "********", "password_errors": list(exc.messages)}
         ) from None
 
 
@@ -51,7 +76,8 @@ def do_create_user(
     status: str = UserStatus.ACTIVE,
 ) -> CreatedUser:
     """Create an enterprise user with a fresh auth token (returned once, stored hashed)."""
-    require_bg_admin(actor)
+    check_may_manage_users(actor)
+    _check_fields({"email": email, "role": role, "status": status})
     email = User.objects.normalize_email(email)
     user = User(
         email=email, name=name, role=role, status=status, enterprise=enterprise, created_by=actor
@@ -72,8 +98,10 @@ def do_create_user(
 
 
 def do_update_user(actor: User, user: User, changes: dict) -> User:
-    """Apply a partial update. ``changes`` holds model field names (validated already)."""
-    require_bg_admin(actor)
+    """Apply a partial update: ``changes`` holds any of ``name``, ``email``, ``role``,
+    ``status``, ``password`` and ``enterprise``."""
+    check_may_manage_users(actor)
+    _check_fields(changes)
     enterprise = changes.pop("enterprise", None) or user.enterprise
     email = changes.pop("email", None)
     password = changes.pop("password", None)
@@ -99,7 +127,7 @@ def do_update_user(actor: User, user: User, changes: dict) -> User:
 
 def do_delete_user(actor: User, user: User) -> User:
     """Deleting keeps the row (its sid stays valid) but disables every login."""
-    require_bg_admin(actor)
+    check_may_manage_users(actor)
     user.status = UserStatus.DELETED
     user.auth_token_hash = ""
     user.set_unusable_password()

@@ -172,3 +172,29 @@ def test_visit_resets_counters_and_caps_the_path() -> None:
 def test_query_string_is_urlencode(pairs: list[tuple[str, str]]) -> None:
     # The signed message is this encoding: any difference would refuse calls in progress.
     assert query_string(pairs) == urlencode(pairs)
+
+
+def test_bind_call_fills_every_mark_and_check_call_accepts_only_that_call() -> None:
+    from autoattendant.callflow.state import (
+        CALL_MARK,
+        ExpiredStateError,
+        MissingSignatureError,
+        bind_call,
+        check_call,
+    )
+
+    signature = "ab" * 32
+    document = f"<a href='x?Signature={signature}&amp;Expires={CALL_MARK}{signature}{CALL_MARK}'/>"
+    bound = bind_call(document, KEY, "CA1", 1_000)
+    assert CALL_MARK not in bound and "Expires=1000&amp;CallToken=" in bound
+    token = bound.split("CallToken=")[1][:32]
+    params = {"Signature": signature, "Expires": "1000", "CallToken": token, "CallSid": "CA1"}
+    check_call(params, KEY, now=999)
+    with pytest.raises(ExpiredStateError):
+        check_call(params, KEY, now=1000)
+    with pytest.raises(ExpiredStateError):
+        check_call({**params, "CallSid": "CA2"}, KEY, now=999)
+    with pytest.raises(ExpiredStateError):
+        check_call({**params, "Expires": "1001"}, KEY, now=999)
+    with pytest.raises(MissingSignatureError):
+        check_call({**params, "CallToken": ""}, KEY, now=999)

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from ...choices import AnnouncementType
 from ..fields import RecordSerializer
+from .names import FieldNames
 
 
 class AnnouncementSerializer(RecordSerializer):
@@ -51,3 +52,19 @@ class AnnouncementWriteSerializer(serializers.Serializer):
 
 class AnnouncementUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A PCM WAV file (8 kHz mono 16-bit is best).")
+
+
+# The body's names → the arguments of ``do_create_announcement`` / ``do_update_announcement``;
+# in errors, the upload's size limit.
+ANNOUNCEMENT_NAMES = FieldNames(
+    {
+        "name": "name",
+        "description": "description",
+        "type": "type",
+        "body": "body",
+        "language": "language",
+        "voice": "voice",
+        "autoAttendantSid": "system_sid",
+    },
+    inner={"maxBytes": "max_bytes"},
+)

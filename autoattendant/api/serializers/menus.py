@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from ...choices import ActionType
 from ...models import MenuKey
-from ...services.actions import Action
-from ...services.menus import keypad_order
+from ...services.menus import LIMITS, keypad_order
 from ..fields import RecordSerializer
+from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
 
 class MenuActionSerializer(serializers.Serializer):
@@ -24,7 +24,8 @@ class MenuKeySerializer(serializers.Serializer):
 
 @extend_schema_field(MenuActionSerializer)
 class ActionField(serializers.JSONField):
-    """Taken as sent; ``services.actions.parse_action`` checks its shape (one place for it)."""
+    """Taken as sent; ``services.actions.parse_action`` checks its shape (one place for it),
+    after :func:`menu_changes` renamed its fields."""
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -90,13 +91,13 @@ class MenuSerializer(RecordSerializer):
         else:
             keys = [(k.key, k.action_type, k.action_data) for k in menu.keys.all()]
         return [
-            {"menuKey": key, "menuAction": Action(action_type, action_data).as_api()}
+            {"menuKey": key, "menuAction": action_out(action_type, action_data)}
             for key, action_type, action_data in sorted(keys, key=lambda k: keypad_order(k[0]))
         ]
 
     @extend_schema_field(MenuActionSerializer(required=False))
     def get_timeout_action(self, menu) -> dict:
-        return Action(menu.timeout_action_type, menu.timeout_action_data).as_api()
+        return action_out(menu.timeout_action_type, menu.timeout_action_data)
 
     def to_representation(self, instance) -> dict:
         data = super().to_representation(instance)
@@ -126,10 +127,16 @@ class MenuUpdateSerializer(serializers.Serializer):
     announcementSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     ringbackToneSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     timeoutSeconds = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=60
+        required=False,
+        allow_null=True,
+        min_value=LIMITS["timeout_seconds"][0],
+        max_value=LIMITS["timeout_seconds"][1],
     )
     timeoutMaxOccurance = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=10
+        required=False,
+        allow_null=True,
+        min_value=LIMITS["timeout_max"][0],
+        max_value=LIMITS["timeout_max"][1],
     )
     timeoutAction = ActionField(required=False, allow_null=True)
     keys = serializers.ListField(child=MenuKeyInputSerializer(), required=False)
@@ -140,22 +147,37 @@ class MenuCreateSerializer(MenuUpdateSerializer):
     autoAttendantSid = serializers.CharField()
 
 
-# API field → service field (services/menus.py ``MENU_FIELDS``).
-MENU_FIELD_NAMES = {
-    "name": "name",
-    "colorCode": "color_code",
-    "announcementSid": "announcement",
-    "ringbackToneSid": "ringback_tone",
-    "timeoutSeconds": "timeout_seconds",
-    "timeoutMaxOccurance": "timeout_max",
-    "timeoutAction": "timeout_action",
-    "keys": "keys",
-}
+# The body's names → ``services.menus.MENU_FIELDS``; inside keys and actions, and in errors,
+# the key's and action's fields.
+MENU_NAMES = FieldNames(
+    {
+        "name": "name",
+        "colorCode": "color_code",
+        "announcementSid": "announcement",
+        "ringbackToneSid": "ringback_tone",
+        "timeoutSeconds": "timeout_seconds",
+        "timeoutMaxOccurance": "timeout_max",
+        "timeoutAction": "timeout_action",
+        "keys": "keys",
+    },
+    inner={
+        "menuKey": "key",
+        "menuAction": "action",
+        **ACTION_NAMES,
+        "referencedBy": "referenced_by",
+    },
+)
 
 
 def menu_changes(data: dict) -> dict:
-    """The validated body's menu fields under their service names (only those sent)."""
-    changes = {field: data[api] for api, field in MENU_FIELD_NAMES.items() if api in data}
+    """The validated body's menu fields as ``do_create_menu`` / ``do_update_menu`` take them
+    (only those sent)."""
+    changes = MENU_NAMES.changes(data)
+    if "timeout_action" in changes:
+        changes["timeout_action"] = action_in(changes["timeout_action"])
     if "keys" in changes:
-        changes["keys"] = [dict(item) for item in changes["keys"]]
+        changes["keys"] = [
+            {"key": item["menuKey"], "action": action_in(item["menuAction"])}
+            for item in changes["keys"]
+        ]
     return changes

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..fields import RecordSerializer
+from .names import FieldNames
 
 
 class PhoneNumberSerializer(RecordSerializer):
@@ -56,3 +57,15 @@ class PhoneNumberUpdateSerializer(serializers.Serializer):
     )
     autoAttendantSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+# The body's names → the arguments of ``do_create_number`` / ``do_update_number``.
+NUMBER_NAMES = FieldNames(
+    {
+        "number": "number",
+        "isExtension": "is_extension",
+        "extension": "extension",
+        "extensionSpokenName": "extension_spoken_name",
+        "autoAttendantSid": "auto_attendant",
+    }
+)

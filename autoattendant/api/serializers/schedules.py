@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from ...choices import ScheduleType
 from ...services.schedules import BlockInput, EntryInput
+from .names import FieldNames
 
 # --- input (types only; services.schedules checks the rules and names each bad field) ----------
 
@@ -38,10 +39,25 @@ class ScheduleWriteSerializer(serializers.Serializer):
     schedule = serializers.ListField(child=ScheduleItemInputSerializer())
 
 
+# The body's names → the service's (the models'), for the blocks built below and for errors
+# (``schedule[0].entries[1].startTime`` where the service said ``…start_time``).
+SCHEDULE_NAMES = FieldNames(
+    {"scheduleType": "schedule_type", "schedule": "schedule"},
+    inner={
+        "menuSid": "menu",
+        "startDate": "start_date",
+        "endDate": "end_date",
+        "startTime": "start_time",
+        "endTime": "end_time",
+    },
+)
+
+
 def block_inputs(data: dict) -> list[BlockInput]:
+    """The validated body's ``schedule`` as ``do_replace_schedule`` takes it."""
     return [
         BlockInput(
-            menu_sid=item["menuSid"],
+            menu=item["menuSid"],
             schedule_type=item.get("scheduleType"),
             start_date=item.get("startDate"),
             end_date=item.get("endDate"),

@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...choices import SystemLanguage, SystemStatus
-from ...services.actions import Action
-from ...services.systems import is_timezone
+from ...services.systems import ACTION_PREFIXES, LIMITS, is_timezone
 from ..fields import RecordSerializer
+from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
 _OPTIONAL_INTS = (
     "timeoutSeconds",
@@ -33,10 +33,10 @@ class ActionField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, system) -> dict:
-        return Action(
+        return action_out(
             getattr(system, f"{self.prefix}_action_type"),
             getattr(system, f"{self.prefix}_action_data"),
-        ).as_api()
+        )
 
 
 class AutoAttendantSystemSerializer(RecordSerializer):
@@ -111,7 +111,9 @@ class SystemStatusField(serializers.ChoiceField):
         super().__init__(choices=SystemStatus.choices, **kwargs)
 
 
-def _count(minimum: int, maximum: int) -> serializers.IntegerField:
+def _count(field: str) -> serializers.IntegerField:
+    """A count within the service's ``LIMITS`` for ``field``."""
+    minimum, maximum = LIMITS[field]
     return serializers.IntegerField(
         required=False, allow_null=True, min_value=minimum, max_value=maximum
     )
@@ -139,12 +141,12 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
     )
     timezoneId = serializers.CharField(required=False, max_length=64)
     language = serializers.ChoiceField(choices=SystemLanguage.choices, required=False)
-    timeoutSeconds = _count(1, 120)
-    timeoutMaxOccurance = _count(1, 20)
+    timeoutSeconds = _count("timeout_seconds")
+    timeoutMaxOccurance = _count("timeout_max")
     timeoutAction = serializers.JSONField(required=False, allow_null=True)
-    invalidInputMaxOccurance = _count(1, 20)
+    invalidInputMaxOccurance = _count("invalid_input_max")
     invalidInputAction = serializers.JSONField(required=False, allow_null=True)
-    invalidExtensionMaxOccurance = _count(1, 20)
+    invalidExtensionMaxOccurance = _count("invalid_extension_max")
     invalidExtensionAction = serializers.JSONField(required=False, allow_null=True)
     defaultMenuSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
@@ -159,3 +161,37 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
         if "numbers" in attrs:
             attrs["aaNumbers"] = attrs.pop("numbers")
         return attrs
+
+
+# The body's names → ``services.systems.SYSTEM_FIELDS`` (``numbers`` arrives as ``aaNumbers``);
+# inside actions, and in errors, the action's fields and a number's system.
+SYSTEM_NAMES = FieldNames(
+    {
+        "name": "name",
+        "description": "description",
+        "status": "status",
+        "timezoneId": "timezone_id",
+        "language": "language",
+        "timeoutSeconds": "timeout_seconds",
+        "timeoutMaxOccurance": "timeout_max",
+        "invalidInputMaxOccurance": "invalid_input_max",
+        "invalidExtensionMaxOccurance": "invalid_extension_max",
+        "timeoutAction": "timeout_action",
+        "invalidInputAction": "invalid_input_action",
+        "invalidExtensionAction": "invalid_extension_action",
+        "aaNumbers": "main_numbers",
+        "extensions": "extensions",
+        "defaultMenuSid": "default_menu",
+    },
+    inner={**ACTION_NAMES, "autoAttendantSid": "auto_attendant"},
+)
+
+
+def system_changes(data: dict) -> dict:
+    """The validated body as ``do_create_system`` / ``do_update_system`` take it (only the
+    fields sent)."""
+    changes = SYSTEM_NAMES.changes(data)
+    for prefix in ACTION_PREFIXES:
+        if f"{prefix}_action" in changes:
+            changes[f"{prefix}_action"] = action_in(changes[f"{prefix}_action"])
+    return changes

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from ...choices import Role, UserStatus
 from ..fields import RecordSerializer
+from .names import FieldNames
 
 
 class UserSerializer(RecordSerializer):
@@ -37,3 +38,17 @@ class UserUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     status = serializers.ChoiceField(choices=UserStatus.choices, required=False)
     enterpriseSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+# The body's names → the arguments of ``do_create_user`` / ``do_update_user``; in errors, the
+# password policy's messages.
+USER_NAMES = FieldNames(
+    {
+        "name": "name",
+        "emailId": "email",
+        "password": "password",
+        "role": "role",
+        "status": "status",
+    },
+    inner={"passwordErrors": "password_errors"},
+)

@@ -14,7 +14,11 @@ from ...services.announcements import (
 )
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
-from ..serializers.announcements import AnnouncementSerializer, AnnouncementWriteSerializer
+from ..serializers.announcements import (
+    ANNOUNCEMENT_NAMES,
+    AnnouncementSerializer,
+    AnnouncementWriteSerializer,
+)
 from ..viewsets import ResourceViewSet, body, validated
 
 
@@ -28,15 +32,6 @@ class AnnouncementFilterSet(BaseFilterSet):
 
 
 ANNOUNCEMENT_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
-
-_FIELDS = (
-    ("name", "name"),
-    ("description", "description"),
-    ("type", "type"),
-    ("body", "body"),
-    ("language", "language"),
-    ("voice", "voice"),
-)
 
 
 @resource_schema(
@@ -58,12 +53,10 @@ class AnnouncementViewSet(ResourceViewSet):
     def create(self, request):
         data = validated(AnnouncementWriteSerializer, body(request))
         enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
-        announcement = do_create_announcement(
-            request.user,
-            enterprise=enterprise,
-            system_sid=data.get("autoAttendantSid"),
-            **{field: data.get(api) for api, field in _FIELDS},
-        )
+        with ANNOUNCEMENT_NAMES.errors():
+            announcement = do_create_announcement(
+                request.user, enterprise=enterprise, **ANNOUNCEMENT_NAMES.changes(data)
+            )
         return Response(self.serialize(announcement))
 
     def update(self, request, sid: str):
@@ -73,10 +66,10 @@ class AnnouncementViewSet(ResourceViewSet):
             enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
             if enterprise != announcement.enterprise:  # announcements do not move
                 raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
-        changes = {field: data[api] for api, field in _FIELDS if api in data}
-        announcement = do_update_announcement(
-            announcement, changes, system_sid=data.get("autoAttendantSid")
-        )
+        changes = ANNOUNCEMENT_NAMES.changes(data)
+        system_sid = changes.pop("system_sid", None)
+        with ANNOUNCEMENT_NAMES.errors():
+            announcement = do_update_announcement(announcement, changes, system_sid=system_sid)
         return Response(self.serialize(announcement))
 
     partial_update = update

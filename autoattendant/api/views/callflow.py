@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from ...access import require_bg_admin
 from ...callflow import engine
 from ...errors import Errors
-from ...runtime.answering import answer_entry
+from ...runtime.answering import answer_entry, bind
 from ...runtime.dialled import dialled_digits
 from ...runtime.lookup import lookup_number
 from ..filtering import parse_instant
@@ -90,7 +90,7 @@ class RcmlSearchView(APIView):
             )
         return Response(
             {
-                "rcml": answer.result.rcml,
+                "rcml": bind(answer.result.rcml, "", timezone.now()),
                 "enterpriseSid": ref.enterprise_sid,
                 "autoAttendantSid": ref.system_sid,
                 "menuSid": answer.result.menu_sid,

@@ -21,7 +21,11 @@ from ...models import Announcement
 from ...models.announcement import announcement_upload_to
 from ...services.announcements import do_upload_announcement_file
 from ..envelope import error_response
-from ..serializers.announcements import AnnouncementSerializer, AnnouncementUploadSerializer
+from ..serializers.announcements import (
+    ANNOUNCEMENT_NAMES,
+    AnnouncementSerializer,
+    AnnouncementUploadSerializer,
+)
 
 # What a multipart body may carry beyond the file itself (boundaries, part headers).
 MULTIPART_OVERHEAD = 64 * 1024
@@ -84,7 +88,8 @@ class AnnouncementFileView(APIView):
             request.data.pop(name, None)
         if upload is None:
             raise Errors.VALIDATION({"file": "Attach the WAV file as multipart field 'file'."})
-        announcement = do_upload_announcement_file(announcement, upload, upload.size)
+        with ANNOUNCEMENT_NAMES.errors():
+            announcement = do_upload_announcement_file(announcement, upload, upload.size)
         return Response(AnnouncementSerializer(announcement).data)
 
 

@@ -13,6 +13,7 @@ from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.menus import (
     MENU_KEYS_CONTEXT,
+    MENU_NAMES,
     MenuCreateSerializer,
     MenuSerializer,
     MenuUpdateSerializer,
@@ -77,12 +78,10 @@ class MenuViewSet(ResourceViewSet):
             request.user, data.get("enterpriseSid"), required_for_superuser=False
         )
         system = get_system_for(request.user, data["autoAttendantSid"], enterprise)
-        menu = do_create_menu(
-            request.user,
-            enterprise=system.enterprise,
-            system=system,
-            **menu_changes(data),
-        )
+        with MENU_NAMES.errors():
+            menu = do_create_menu(
+                request.user, enterprise=system.enterprise, system=system, **menu_changes(data)
+            )
         return Response(self.serialize(self.get_object(menu.sid)))
 
     def update(self, request, sid: str):
@@ -98,7 +97,8 @@ class MenuViewSet(ResourceViewSet):
                 raise Errors.VALIDATION(
                     {"autoAttendantSid": "A menu stays in its AA system; create one there."}
                 )
-        do_update_menu(request.user, menu, menu_changes(data))
+        with MENU_NAMES.errors():
+            do_update_menu(request.user, menu, menu_changes(data))
         return Response(self.serialize(self.get_object(sid)))
 
     partial_update = update
@@ -106,5 +106,6 @@ class MenuViewSet(ResourceViewSet):
     def destroy(self, request, sid: str):
         menu = self.get_object(sid)
         payload = self.serialize(menu)
-        do_delete_menu(request.user, menu)
+        with MENU_NAMES.errors():
+            do_delete_menu(request.user, menu)
         return Response(payload)

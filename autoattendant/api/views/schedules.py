@@ -11,6 +11,7 @@ from ...models import AutoAttendantSystem
 from ...services.menus import get_system_for
 from ...services.schedules import do_replace_schedule, read_schedule
 from ..serializers.schedules import (
+    SCHEDULE_NAMES,
     FullScheduleSerializer,
     ScheduleBlockSerializer,
     ScheduleSerializer,
@@ -38,7 +39,8 @@ class ScheduleViewSet(viewsets.ViewSet):
         data = validated(ScheduleWriteSerializer, body(request))
         system = get_system_for(request.user, data["autoAttendantSid"])
         schedule_type = data["scheduleType"]
-        do_replace_schedule(request.user, system, schedule_type, block_inputs(data))
+        with SCHEDULE_NAMES.errors():
+            do_replace_schedule(request.user, system, schedule_type, block_inputs(data))
         return Response(
             {
                 "autoAttendantSid": system.sid,

@@ -10,17 +10,14 @@ from ...access import resolve_enterprise
 from ...choices import SystemStatus
 from ...errors import Errors
 from ...models import AutoAttendantSystem, PhoneNumber
-from ...services.systems import (
-    changes_from_api,
-    do_create_system,
-    do_delete_system,
-    do_update_system,
-)
+from ...services.systems import do_create_system, do_delete_system, do_update_system
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.systems import (
+    SYSTEM_NAMES,
     AutoAttendantSystemSerializer,
     AutoAttendantSystemWriteSerializer,
+    system_changes,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -72,8 +69,10 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
     def create(self, request):
         data = validated(AutoAttendantSystemWriteSerializer, body(request))
         enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
-        changes = changes_from_api(data)
-        system = do_create_system(request.user, enterprise=enterprise, changes=changes)
+        with SYSTEM_NAMES.errors():
+            system = do_create_system(
+                request.user, enterprise=enterprise, changes=system_changes(data)
+            )
         return Response(self.serialize(self.get_object(system.sid)))
 
     def update(self, request, sid: str):
@@ -83,7 +82,8 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
             enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
             if enterprise != system.enterprise:  # systems do not move between enterprises
                 raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
-        do_update_system(request.user, system, changes_from_api(data))
+        with SYSTEM_NAMES.errors():
+            do_update_system(request.user, system, system_changes(data))
         return Response(self.serialize(self.get_object(sid)))
 
     partial_update = update

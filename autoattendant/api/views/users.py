@@ -4,14 +4,20 @@ import django_filters
 from django.db.models.functions import Lower
 from rest_framework.response import Response
 
-from ...access import require_bg_admin, resolve_enterprise
+from ...access import resolve_enterprise
 from ...choices import Role, UserStatus
 from ...errors import Errors
 from ...models import User
-from ...services.users import do_create_user, do_delete_user, do_update_user
+from ...services.users import (
+    check_may_manage_users,
+    do_create_user,
+    do_delete_user,
+    do_update_user,
+)
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.users import (
+    USER_NAMES,
     CreatedUserSerializer,
     UserCreateSerializer,
     UserSerializer,
@@ -46,6 +52,10 @@ USER_SORT = {"name": Lower("name"), "email": Lower("email"), "dateCreated": "dat
 class UserViewSet(ResourceViewSet):
     """Enterprise users. BG_ADMIN manages its own enterprise's users; AA_ADMIN only reads."""
 
+    # Who may manage users is the service's rule (``services.users``). Writes ask it before the
+    # body is read or the user looked up, as they always have: a refused caller gets the bare
+    # 403, never a 400 or a 487 first.
+
     # Operator staff are managed in the admin, not through the enterprise API.
     queryset_base = User.objects.filter(is_superuser=False).select_related(
         "enterprise", "created_by"
@@ -56,42 +66,31 @@ class UserViewSet(ResourceViewSet):
     sort_fields = USER_SORT
 
     def create(self, request):
-        require_bg_admin(request.user)
+        check_may_manage_users(request.user)
         data = validated(UserCreateSerializer, body(request))
         enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
-        created = do_create_user(
-            request.user,
-            enterprise=enterprise,
-            email=data["emailId"],
-            role=data["role"],
-            password=data.get("password") or None,
-            name=data.get("name", ""),
-            status=data.get("status") or UserStatus.ACTIVE,
-        )
+        fields = USER_NAMES.changes(data)
+        fields["password"] = fields.get("password") or None
+        fields["status"] = fields.get("status") or UserStatus.ACTIVE
+        with USER_NAMES.errors():
+            created = do_create_user(request.user, enterprise=enterprise, **fields)
         payload = CreatedUserSerializer(created.user).data
         payload["authToken"] = created.auth_token
         return Response(payload)
 
     def update(self, request, sid: str):
-        require_bg_admin(request.user)
+        check_may_manage_users(request.user)
         user = self.get_object(sid)
         data = validated(UserUpdateSerializer, body(request))
-        changes = {}
+        changes = USER_NAMES.changes(data)
         if "enterpriseSid" in data:
             changes["enterprise"] = resolve_enterprise(request.user, data["enterpriseSid"])
-        for api_name, field in (
-            ("name", "name"),
-            ("emailId", "email"),
-            ("password", "password"),
-            ("role", "role"),
-            ("status", "status"),
-        ):
-            if api_name in data:
-                changes[field] = data[api_name]
-        return Response(self.serialize(do_update_user(request.user, user, changes)))
+        with USER_NAMES.errors():
+            user = do_update_user(request.user, user, changes)
+        return Response(self.serialize(user))
 
     partial_update = update
 
     def destroy(self, request, sid: str):
-        require_bg_admin(request.user)
+        check_may_manage_users(request.user)
         return Response(self.serialize(do_delete_user(request.user, self.get_object(sid))))

@@ -13,19 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...api.serializers.announcements import AnnouncementWriteSerializer
 from ...errors import AppError, Errors
 from ...models import Announcement, AutoAttendantSystem, Menu, MenuKey
 from ...services.announcements import (
+    ANNOUNCEMENT_FIELDS,
     do_create_announcement,
     do_delete_announcement,
     do_update_announcement,
     do_upload_announcement_file,
 )
 from ..forms import AnnouncementForm
-from .base import api_validated, confirm_delete, console_view, place_error, visible
-
-SERVICE_FIELDS = ("name", "description", "type", "body", "language", "voice")
+from .base import confirm_delete, console_view, place_error, visible
 
 
 def where_used(enterprise) -> dict[str, list[dict]]:
@@ -84,7 +82,9 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 def _form(request: HttpRequest, announcement: Announcement | None) -> AnnouncementForm:
     initial = (
-        {f: getattr(announcement, f) for f in SERVICE_FIELDS} if announcement else {"type": "say"}
+        {f: getattr(announcement, f) for f in ANNOUNCEMENT_FIELDS}
+        if announcement
+        else {"type": "say"}
     )
     return AnnouncementForm(
         request.POST or None,
@@ -99,18 +99,16 @@ def _save(request: HttpRequest, form: AnnouncementForm, announcement: Announceme
     upload = form.cleaned_data.get("file")
     try:
         with transaction.atomic():
-            data = api_validated(AnnouncementWriteSerializer, form.api_body())
-            fields = {f: data.get(f) for f in SERVICE_FIELDS if f in data}
             if announcement is None:
                 announcement = do_create_announcement(
-                    request.user, enterprise=request.enterprise, **fields
+                    request.user, enterprise=request.enterprise, **form.changes()
                 )
             else:
-                announcement = do_update_announcement(announcement, fields)
+                announcement = do_update_announcement(announcement, form.changes())
             if upload:
                 do_upload_announcement_file(announcement, upload, upload.size)
     except AppError as exc:
-        place_error(form, exc, AnnouncementForm.API_FIELDS)
+        place_error(form, exc)
         return None
     return announcement
 

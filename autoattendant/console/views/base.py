@@ -3,23 +3,22 @@ showing a service's refusal where the user will see it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from rest_framework import serializers
 
 from ...access import get_visible
 from ...choices import EnterpriseStatus
 from ...errors import AppError, ErrorCode, Errors
 from ...models import Enterprise
+from ..forms import ServiceForm
 
 # Superusers have no enterprise of their own: the one they chose is kept in the session.
 SESSION_ENTERPRISE = "console_enterprise_sid"
@@ -145,68 +144,53 @@ def confirm_delete(
     )
 
 
-def api_validated(serializer_class: type[serializers.Serializer], payload: dict, **kw) -> dict:
-    """Validate ``payload`` with the API's own write serializer, so the console accepts exactly
-    what the API accepts; a refusal is the API's 400 ``AppError`` naming each field."""
-    serializer = serializer_class(data=payload, **kw)
-    if not serializer.is_valid():
-        raise Errors.VALIDATION({k: _flat(v) for k, v in serializer.errors.items()})
-    return serializer.validated_data
-
-
-def _flat(detail: Any) -> str:
-    if isinstance(detail, list | tuple):
-        return " ".join(_flat(d) for d in detail)
-    if isinstance(detail, dict):
-        return " ".join(_flat(d) for d in detail.values())
-    return str(detail)
-
-
-def place_error(
-    form: forms.BaseForm,
-    error: AppError,
-    fields: Mapping[str, str] | None = None,
-    codes: Mapping[int, str] | None = None,
-) -> None:
-    """Show ``error`` in ``form``: next to each field its data names (API names mapped through
-    ``fields``, else a form field of the same name; ``codes`` names the field of errors whose
-    data names none), otherwise above the form."""
-    fields = fields or {}
+def place_error(form: ServiceForm, error: AppError) -> None:
+    """Show a service's refusal in ``form``. The service names fields as the models do; the
+    form's ``error_field`` says where each shows. A field error (400): each message next to its
+    field. A refusal (409, 403): explained in words next to the field it concerns — the one its
+    error code, its ``field`` or its data names — with any list of details (the password
+    policy's messages) below; otherwise above the form."""
     data = error.data if isinstance(error.data, dict) else {}
-    is_field_error = error.error is Errors.VALIDATION
 
-    def target(name: str) -> str | None:
-        if name in fields:
-            return fields[name]
-        return name if name in form.fields else None
-
-    named: list[tuple[str, str]] = []
-    if codes and error.error_code in codes:
-        named.append((codes[error.error_code], explain(error)))
-    if isinstance(data.get("field"), str):
-        named.append((data["field"], explain(error)))
-    for key, value in data.items():
-        if key in ("field", "sid"):
-            continue
-        if isinstance(value, str) and is_field_error:
-            named.append((key, value))
-        elif key == "missing" and isinstance(value, list):
-            named.extend((str(v), "Required for text to speech.") for v in value)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            named.append((key, explain(error)))
-            named.extend((key, v) for v in value)
-        else:
-            named.append((key, explain(error)))
-    placed = False
-    for name, message in named:
-        field = target(name)
-        if field is None:
-            continue
-        placed = True
-        if message not in form.errors.get(field, []):
+    def add(field: str | None, message: str) -> None:
+        if message not in form.errors.get(field or "__all__", []):
             form.add_error(field, message)
-    if not placed:
-        form.add_error(None, explain(error) if not is_field_error else _join(data, error))
+
+    if error.error is Errors.VALIDATION:
+        placed = [
+            (field, message)
+            for name, message in data.items()
+            if isinstance(message, str) and (field := form.error_field(name)) is not None
+        ]
+        for field, message in placed:
+            add(field, message)
+        if not placed:
+            add(None, _join(data, error))
+        return
+    missing = data.get("missing")
+    if isinstance(missing, list):  # what text to speech lacks (519), each next to its field
+        fields = [form.error_field(str(name)) for name in missing]
+        for field in fields:
+            if field is not None:
+                add(field, "Required for text to speech.")
+        if any(fields):
+            return
+    named = [form.error_field(error.error_code)]
+    if isinstance(data.get("field"), str):
+        named.append(form.error_field(data["field"]))
+    named += [form.error_field(key) for key in data if key not in ("field", "sid")]
+    targets = list(dict.fromkeys(field for field in named if field is not None))
+    for field in targets or [None]:
+        add(field, explain(error))
+    details = [
+        item
+        for value in data.values()
+        if isinstance(value, list)
+        for item in value
+        if isinstance(item, str)
+    ]
+    for item in details if targets else ():
+        add(targets[0], item)
 
 
 def _join(data: dict, error: AppError) -> str:

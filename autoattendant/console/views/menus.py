@@ -7,13 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...api.serializers.menus import MenuCreateSerializer, MenuUpdateSerializer, menu_changes
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu
 from ...services.menus import do_create_menu, do_delete_menu, do_update_menu
 from ..forms import MenuForm, action_kinds
 from ..week import PALETTE
-from .base import api_validated, confirm_delete, console_view, place_error, visible
+from .base import confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 MENU_QUERYSET = Menu.objects.select_related(
@@ -48,14 +47,12 @@ def menu_create(request: HttpRequest, sid: str) -> HttpResponse:
         menus=menu_choices(system),
     )
     if request.method == "POST" and form.is_valid():
-        body, fields = form.api_body()
         try:
-            data = api_validated(MenuCreateSerializer, {**body, "autoAttendantSid": system.sid})
             menu = do_create_menu(
-                request.user, enterprise=system.enterprise, system=system, **menu_changes(data)
+                request.user, enterprise=system.enterprise, system=system, **form.changes()
             )
         except AppError as exc:
-            place_error(form, exc, fields)
+            place_error(form, exc)
         else:
             messages.success(request, f"Menu “{menu.name}” created.")
             return redirect("console:menu_edit", sid=menu.sid)
@@ -73,12 +70,10 @@ def menu_edit(request: HttpRequest, sid: str) -> HttpResponse:
         menus=menu_choices(system, exclude=menu),
     )
     if request.method == "POST" and form.is_valid():
-        body, fields = form.api_body()
         try:
-            data = api_validated(MenuUpdateSerializer, body)
-            do_update_menu(request.user, menu, menu_changes(data))
+            do_update_menu(request.user, menu, form.changes())
         except AppError as exc:
-            place_error(form, exc, fields)
+            place_error(form, exc)
         else:
             messages.success(request, f"Menu “{menu.name}” saved.")
             return redirect("console:menu_edit", sid=menu.sid)

@@ -9,12 +9,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ...api.serializers.numbers import PhoneNumberUpdateSerializer
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, PhoneNumber
-from ...services.numbers import UNCHANGED, do_update_number
+from ...services.numbers import do_update_number, may_edit_directory
 from ..forms import NumberForm
-from .base import api_validated, console_view, place_error, visible
+from .base import console_view, place_error, visible
 from .pickers import system_choices
 
 PAGE_SIZE = 100
@@ -50,7 +49,7 @@ def number_edit(request: HttpRequest, sid: str) -> HttpResponse:
         sid,
         Errors.NUMBER_NOT_FOUND,
     )
-    edit_extensions = request.user.is_bg_admin
+    edit_extensions = may_edit_directory(request.user)
     initial = {
         "auto_attendant": phone.auto_attendant.sid if phone.auto_attendant_id else "",
         "is_extension": phone.is_extension,
@@ -65,17 +64,9 @@ def number_edit(request: HttpRequest, sid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            data = api_validated(PhoneNumberUpdateSerializer, form.api_body(), partial=True)
-            do_update_number(
-                request.user,
-                phone,
-                is_extension=data.get("isExtension", UNCHANGED),
-                extension=data.get("extension", UNCHANGED),
-                spoken_name=data.get("extensionSpokenName", UNCHANGED),
-                system_sid=data.get("autoAttendantSid", UNCHANGED),
-            )
+            do_update_number(request.user, phone, **form.changes())
         except AppError as exc:
-            place_error(form, exc, NumberForm.API_FIELDS)
+            place_error(form, exc)
         else:
             messages.success(request, f"Number {phone.number} saved.")
             return redirect("console:number_list")

@@ -2,7 +2,8 @@
 
 Each of the two forms replaces that schedule type of the AA system through the same service as
 ``POST /schedule``; its refusals (overlaps, bad times, a menu of another system) come back naming
-``schedule[i].entries[j]…`` and are shown on the row that produced that entry.
+``schedule[i].entries[j].start_time``… — the rows' own field names — and are shown on the row
+that produced that entry.
 """
 
 from __future__ import annotations
@@ -23,14 +24,6 @@ from ..week import DAY_NAMES, menu_colour, week_grid
 from .base import console_view, explain, visible
 
 _AT = re.compile(r"^schedule\[(\d+)\](?:\.entries\[(\d+)\])?(?:\.(\w+))?$")
-_FIELD = {
-    "startTime": "start_time",
-    "endTime": "end_time",
-    "day": "day",
-    "menuSid": "menu",
-    "startDate": "start_date",
-    "endDate": "end_date",
-}
 Where = dict[tuple[int, int | None], int]
 
 
@@ -55,7 +48,7 @@ def weekly_blocks(formset: BaseFormSet) -> tuple[list[BlockInput], Where]:
         where[(i, len(entries[menu]))] = index
         where.setdefault((i, None), index)
         entries[menu].append(EntryInput(data["start_time"], data["end_time"], data["day"]))
-    blocks = [BlockInput(menu_sid=menu, entries=tuple(entries[menu])) for menu in order]
+    blocks = [BlockInput(menu=menu, entries=tuple(entries[menu])) for menu in order]
     return blocks, where
 
 
@@ -90,12 +83,12 @@ def special_day_blocks(formset: BaseFormSet) -> tuple[list[BlockInput], Where]:
 
 
 def _describe(item: dict, menu_names: dict[str, str]) -> str:
-    name = menu_names.get(item.get("menuSid", ""), "another menu")
+    name = menu_names.get(item.get("menu", ""), "another menu")
     if item.get("day"):
-        when = f"{DAY_NAMES[int(item['day']) - 1]} {item['startTime']}–{item['endTime']}"
-    elif "startDate" in item:
-        times = f" {item['startTime']}–{item['endTime']}" if "startTime" in item else " all day"
-        when = f"{item['startDate']} to {item['endDate']}{times}"
+        when = f"{DAY_NAMES[int(item['day']) - 1]} {item['start_time']}–{item['end_time']}"
+    elif "start_date" in item:
+        times = f" {item['start_time']}–{item['end_time']}" if "start_time" in item else " all day"
+        when = f"{item['start_date']} to {item['end_date']}{times}"
     else:
         when = ""
     return f"{when} ({name})".strip()
@@ -122,7 +115,7 @@ def place_schedule_error(
         if not match:
             continue
         row = _row_of(name, where)
-        field = _FIELD.get(match[3] or "")
+        field = match[3]
         if row is None:
             continue
         form = formset.forms[row]

@@ -12,18 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...api.serializers.systems import AutoAttendantSystemWriteSerializer
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
-from ...services.systems import (
-    changes_from_api,
-    do_create_system,
-    do_delete_system,
-    do_update_system,
-)
+from ...services.numbers import may_edit_directory
+from ...services.systems import do_create_system, do_delete_system, do_update_system
 from ..forms import SystemForm, action_kinds
 from ..week import menu_colour
-from .base import api_validated, confirm_delete, console_view, place_error, visible
+from .base import confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "default_menu")
@@ -95,20 +90,19 @@ def _form(request: HttpRequest, system: AutoAttendantSystem | None) -> SystemFor
         extension_numbers=extensions,
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system) if system else [],
-        edit_extensions=request.user.is_bg_admin,
+        edit_extensions=may_edit_directory(request.user),
     )
 
 
 def _save(request: HttpRequest, form: SystemForm, system: AutoAttendantSystem | None):
-    body, fields = form.api_body()
     try:
-        data = api_validated(AutoAttendantSystemWriteSerializer, body)
-        changes = changes_from_api(data)
         if system is None:
-            return do_create_system(request.user, enterprise=request.enterprise, changes=changes)
-        return do_update_system(request.user, system, changes)
+            return do_create_system(
+                request.user, enterprise=request.enterprise, changes=form.changes()
+            )
+        return do_update_system(request.user, system, form.changes())
     except AppError as exc:
-        place_error(form, exc, fields)
+        place_error(form, exc)
         return None
 
 

@@ -8,13 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...api.serializers.users import UserCreateSerializer, UserUpdateSerializer
 from ...choices import UserStatus
 from ...errors import AppError, Errors
 from ...models import User
 from ...services.users import do_create_user, do_delete_user, do_update_user
 from ..forms import UserForm
-from .base import api_validated, confirm_delete, console_view, place_error, visible
+from .base import confirm_delete, console_view, place_error, visible
 
 PAGE_SIZE = 100
 
@@ -35,18 +34,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None, initial={"role": "AA_ADMIN", "status": "ACTIVE"})
     if request.method == "POST" and form.is_valid():
         try:
-            data = api_validated(UserCreateSerializer, form.api_body())
-            created = do_create_user(
-                request.user,
-                enterprise=request.enterprise,
-                email=data["emailId"],
-                role=data["role"],
-                password=data.get("password") or None,
-                name=data.get("name", ""),
-                status=data.get("status", UserStatus.ACTIVE),
-            )
+            created = do_create_user(request.user, enterprise=request.enterprise, **form.changes())
         except AppError as exc:
-            place_error(form, exc, UserForm.API_FIELDS, UserForm.ERROR_FIELDS)
+            place_error(form, exc)
         else:
             messages.success(request, f"User {created.user.email} created.")
             messages.info(
@@ -72,21 +62,9 @@ def user_edit(request: HttpRequest, sid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            data = api_validated(UserUpdateSerializer, form.api_body(), partial=True)
-            changes = {
-                model: data[api]
-                for api, model in (
-                    ("name", "name"),
-                    ("emailId", "email"),
-                    ("role", "role"),
-                    ("status", "status"),
-                    ("password", "password"),
-                )
-                if api in data
-            }
-            do_update_user(request.user, target, changes)
+            do_update_user(request.user, target, form.changes())
         except AppError as exc:
-            place_error(form, exc, UserForm.API_FIELDS, UserForm.ERROR_FIELDS)
+            place_error(form, exc)
         else:
             messages.success(request, f"User {target.email} saved.")
             return redirect("console:user_list")

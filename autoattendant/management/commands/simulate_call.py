@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ...api.filtering import parse_instant
 from ...errors import AppError
 from ...services.simulation import Simulation, parse_inputs, simulate_call
+from ...timestamps import parse_instant
 
 #: Where ``runserver`` listens: the base of Play URLs when no public base URL is configured.
 LOCAL_BASE_URL = "http://localhost:8000"
