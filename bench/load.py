@@ -162,6 +162,8 @@ def start_server(args) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "aa_project.wsgi:application",
+        "--config",
+        str(ROOT / "bench" / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{args.port}",
         "--workers",
