@@ -6,8 +6,6 @@ number answers at a moment, in the usual JSON envelope.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import re_path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -23,12 +21,11 @@ from ...errors import Errors
 from ...runtime.answering import answer_entry, bind
 from ...runtime.dialled import dialled_digits
 from ...runtime.lookup import lookup_number
-from ..filtering import parse_instant
+from ...timestamps import format_timestamp, parse_instant
 from .webhooks import base_url_for
 
 __all__ = ["RcmlSearchView", "callflow_routes"]
 
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S+0000"
 
 
 RcmlSerializer = inline_serializer(
@@ -86,7 +83,7 @@ class RcmlSearchView(APIView):
         answer = answer_entry(ref, as_of, base_url_for(request))
         if answer.result.error_code == engine.NO_SCHEDULE_ERROR:
             raise Errors.NO_SCHEDULE_ENTRY(
-                {"phoneNumber": digits, "asOf": as_of.strftime(TIMESTAMP_FORMAT)}
+                {"phoneNumber": digits, "asOf": format_timestamp(as_of)}
             )
         return Response(
             {
@@ -94,7 +91,7 @@ class RcmlSearchView(APIView):
                 "enterpriseSid": ref.enterprise_sid,
                 "autoAttendantSid": ref.system_sid,
                 "menuSid": answer.result.menu_sid,
-                "asOf": as_of.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT),
+                "asOf": format_timestamp(as_of),
                 "timezoneId": answer.system.timezone_id,
                 "uri": f"/autoattendant/rcml/search/{digits}",
             }
