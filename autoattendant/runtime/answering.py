@@ -164,11 +164,13 @@ def answer_continuation(
     speech: str | None = None,
     dial_status: str | None = None,
     dialect: Dialect = RESTCOMM,
+    signature: str | None = None,
 ) -> CallResult:
     """The next RCML of a call whose (verified) state is ``state``: at most one query (the
     system's current ``flow_version``) on a warm cache, and no work at all for an answer this
     process gave before under the same flow version. A system deleted or suspended mid-call ends
-    the call politely."""
+    the call politely. ``signature`` is the state's verified signature, when the caller has it:
+    under the same key it names the state, and is cheaper to remember answers by."""
     ref = lookup_system(state.system_sid)
     if ref is None:
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
@@ -177,7 +179,16 @@ def answer_continuation(
     threshold = hot().name_threshold
     cache_key = flow_key(ref, base_url)
     return _remembered(
-        (cache_key, state_key(), dialect.name, state, digits, speech, dial_status, threshold),
+        (
+            cache_key,
+            state_key(),
+            dialect.name,
+            signature or state,
+            digits,
+            speech,
+            dial_status,
+            threshold,
+        ),
         lambda: engine.step(
             get_flow(ref, base_url, cache_key),
             state,
@@ -254,6 +265,7 @@ def answer_call(
             speech=params.get("SpeechResult"),
             dial_status=params.get("DialCallStatus"),
             dialect=dialect,
+            signature=params[PARAM_SIGNATURE],
         )
         return CallReply(bind(result.rcml, call_sid, instant))
 

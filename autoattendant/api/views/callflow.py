@@ -27,7 +27,6 @@ from .webhooks import base_url_for
 __all__ = ["RcmlSearchView", "callflow_routes"]
 
 
-
 RcmlSerializer = inline_serializer(
     "Rcml",
     {
@@ -82,9 +81,7 @@ class RcmlSearchView(APIView):
         ref = lookup_number(digits, enterprise_id=None if user.is_superuser else user.enterprise_id)
         answer = answer_entry(ref, as_of, base_url_for(request))
         if answer.result.error_code == engine.NO_SCHEDULE_ERROR:
-            raise Errors.NO_SCHEDULE_ENTRY(
-                {"phoneNumber": digits, "asOf": format_timestamp(as_of)}
-            )
+            raise Errors.NO_SCHEDULE_ENTRY({"phoneNumber": digits, "asOf": format_timestamp(as_of)})
         return Response(
             {
                 "rcml": bind(answer.result.rcml, "", timezone.now()),
