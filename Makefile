@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint format migrate chromium
+.PHONY: demo test install install-dev lint format migrate chromium axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install everything the tests need and run the whole suite.
-test: install-dev chromium
+test: install-dev chromium axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The console's browser tests drive Debian's Chromium (installed here when missing and root).
@@ -38,6 +38,15 @@ chromium:
 	    echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium"; \
 	  fi; \
 	fi
+
+## axe-core (npm, pinned in package-lock.json): the browser tests inject it to check each console
+## page for accessibility (WCAG 2.1 AA) at desktop and phone widths.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The accessibility tests need npm (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint: install-dev
 	$(BIN)/ruff check .

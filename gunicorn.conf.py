@@ -4,9 +4,17 @@ aa_project.wsgi``); each value can be overridden from the environment or the com
 gunicorn is meant to sit behind a buffering reverse proxy (nginx, a cloud load balancer): a sync or
 threaded worker serves one request per thread from its first byte to its last, so a client that
 trickles its body or reads its answer slowly holds a worker all that time. The proxy takes the
-whole request before passing it on and absorbs slow readers (README, "Production").
+whole request before passing it on and absorbs slow readers (docs/deploy.md).
+
+Metrics: every worker is a process of its own, so ``GET /metrics`` would show one worker's counts
+at a time. Set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory writable by gunicorn (systemd:
+``RuntimeDirectory=``) in gunicorn's environment — before it starts, and for the web processes
+only: each worker then keeps its values in files there and a scrape adds them up. The hooks below
+empty it when gunicorn starts (old runs' counts would otherwise be added in) and tell
+prometheus_client when a worker exits.
 """
 
+import glob
 import multiprocessing
 import os
 
@@ -31,3 +39,40 @@ max_requests_jitter = 2000
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+# LOG_FORMAT=json: gunicorn's own lines (start-up, workers, the access log) as one JSON object a
+# line too, like the application's (aa_project/log_format.py).
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    from aa_project.log_format import FORMATTERS
+
+    logconfig_dict = {
+        "root": {"level": "INFO", "handlers": []},
+        "formatters": {"json": FORMATTERS["json"]},
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            name: {"level": "INFO", "handlers": ["json"], "propagate": False}
+            for name in ("gunicorn.error", "gunicorn.access")
+        },
+    }
+
+
+def on_starting(server):
+    """A fresh ``PROMETHEUS_MULTIPROC_DIR``: a previous run's values are not this run's."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        for stale in glob.glob(os.path.join(path, "*.db")):
+            os.remove(stale)
+
+
+def child_exit(server, worker):
+    """A worker is gone (recycled, crashed, stopped): its live gauges go with it; its counters
+    and histograms stay in the sums, as Prometheus expects of counters."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -7,13 +7,15 @@ files, an in-memory cache and Celery running tasks eagerly. Production sets ``DE
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_str
+from .log_format import FORMATTERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "autoattendant",
 ]
 
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "autoattendant.middleware.ApiErrorMiddleware",
+    "autoattendant.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "aa_project.urls"
@@ -114,6 +118,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "aa"),
+            # An unreachable or hung Redis fails a request (and /readyz) in 2 s, not minutes or
+            # never: a caller hears the apology instead of silence.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -148,9 +155,18 @@ LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "console:login"
 
-# Failed HTTP Basic attempts allowed per username and per client address in a minute.
+# Failed logins — API HTTP Basic, console and admin alike — allowed in a window
+# (autoattendant/login_throttle.py): per username (past it every attempt with that username is
+# refused, the right password too) and, higher, per client address (past it the address's wrong
+# attempts are refused while right credentials still log in).
 AUTH_FAILURE_LIMIT = env_int("AUTH_FAILURE_LIMIT", 10)
+AUTH_ADDRESS_FAILURE_LIMIT = env_int("AUTH_ADDRESS_FAILURE_LIMIT", 100)
 AUTH_FAILURE_WINDOW_SECONDS = env_int("AUTH_FAILURE_WINDOW_SECONDS", 60)
+if min(AUTH_FAILURE_LIMIT, AUTH_ADDRESS_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS) < 1:
+    raise ImproperlyConfigured(
+        "AUTH_FAILURE_LIMIT, AUTH_ADDRESS_FAILURE_LIMIT and AUTH_FAILURE_WINDOW_SECONDS must be "
+        "positive integers"
+    )
 
 # Credentials the telephony platform puts in the webhook URL for entry requests; with none
 # configured (the embedded default) the entry is open.
@@ -176,6 +192,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served at the site root by WhiteNoise: /favicon.ico, which browsers ask for on every page.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
@@ -248,12 +266,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["autoattendant.api.envelope.EnvelopeRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "autoattendant.api.parsers.JSONParser",
+        "autoattendant.api.parsers.MultiPartParser",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "autoattendant.api.envelope.AlwaysJSONNegotiation",
     "EXCEPTION_HANDLER": "autoattendant.api.envelope.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "autoattendant.api.schema.ApiSchema",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S+0000",
     "UNAUTHENTICATED_USER": None,
 }
@@ -267,6 +285,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the installed drf-spectacular-sidecar: no CDN, they work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the online validator (validator.swagger.io).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -294,11 +318,42 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Operations (docs/deploy.md) -------------------------------------------------------------
+# GET /metrics answers these client addresses (addresses or networks, comma-separated) and any
+# request carrying ``Authorization: Bearer <METRICS_TOKEN>``; anyone else gets 403.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_network!r} is not an IP address or network"
+        ) from None
+METRICS_TOKEN = env_str("METRICS_TOKEN", "") or ""
+# A load balancer's or Prometheus's probe over plain HTTP is answered, not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)/?$"]
+
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, and the CallSid of
+# call-flow lines), for a log shipper; plain (the default) for a person. gunicorn.conf.py writes
+# gunicorn's own lines the same way.
+LOG_FORMAT = env_choice("LOG_FORMAT", tuple(FORMATTERS), "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": FORMATTERS,
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+# A Celery worker keeps this configuration (JSON lines too) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# SENTRY_DSN turns on error reporting (unhandled exceptions and ERROR log lines, from the web
+# processes and the Celery worker); SENTRY_ENVIRONMENT and SENTRY_RELEASE are read by the SDK.
+# No performance tracing: it would cost every call-flow request.
+SENTRY_DSN = env_str("SENTRY_DSN", "") or ""
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration()], send_default_pii=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Model, QuerySet
@@ -20,6 +21,7 @@ from django.utils.html import format_html
 
 from .choices import EnterpriseStatus, SystemStatus, UserStatus
 from .errors import AppError
+from .login_throttle import ThrottledLoginMixin
 from .models import (
     Announcement,
     AutoAttendantSystem,
@@ -40,6 +42,14 @@ from .services.users import do_rotate_auth_token
 admin.site.site_header = "Auto Attendant administration"
 admin.site.site_title = "Auto Attendant admin"
 admin.site.index_title = "Operator"
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login with the failure limits of every login: a refused attempt gets the form
+    again with their message (status 200: ``AdminSite.login`` renders its own view)."""
+
+
+admin.site.login_form = AdminLoginForm
 
 TIMESTAMPS = ("date_created", "date_updated")
 

@@ -152,9 +152,18 @@ class Errors:
 
     # --- The project's own codes -------------------------------------------------------------
     VALIDATION = ErrorCode(
-        600, 400, "Invalid request", "A field is missing or has the wrong form; data names each."
+        600,
+        400,
+        "Invalid request",
+        "A field is missing or has the wrong form (a NUL byte in the path or the body included); "
+        "data names each.",
     )
-    MALFORMED_JSON = ErrorCode(601, 400, "Malformed JSON body", "The body is not valid JSON.")
+    MALFORMED_JSON = ErrorCode(
+        601,
+        400,
+        "Malformed JSON body",
+        "The body is not valid JSON, or nests objects and arrays more than 32 levels deep.",
+    )
     NOT_AUTHENTICATED = ErrorCode(
         602,
         401,
@@ -171,7 +180,13 @@ class Errors:
     METHOD_NOT_ALLOWED = ErrorCode(
         605, 405, "Method not allowed", "The route exists but not for this HTTP method."
     )
-    TOO_LARGE = ErrorCode(606, 413, "Request too large", "The body or file exceeds the limit.")
+    TOO_LARGE = ErrorCode(
+        606,
+        413,
+        "Request too large",
+        "The body or file exceeds the limit, or the request has too many fields or files "
+        "(data names the limit).",
+    )
     UNSUPPORTED_MEDIA_TYPE = ErrorCode(
         607, 415, "Unsupported media type", "Send JSON (or multipart/form-data for uploads)."
     )
@@ -188,7 +203,10 @@ class Errors:
         611, 400, "Invalid SortBy parameter", "Unknown sort attribute or direction."
     )
     INVALID_FILTER = ErrorCode(
-        612, 400, "Invalid filter parameter", "A filter value has the wrong form."
+        612,
+        400,
+        "Invalid filter parameter",
+        "A filter or other query parameter has the wrong form (a NUL byte, a date out of range).",
     )
     DUPLICATE_MENU_KEY = ErrorCode(
         613, 409, "Menu key used more than once", "Two entries of keys use the same menuKey."
@@ -239,6 +257,20 @@ class Errors:
         "An extension cannot be an Auto Attendant number",
         "A number flagged isExtension named as a system's main number, or a main number "
         "flagged isExtension while still assigned.",
+    )
+    MALFORMED_MULTIPART = ErrorCode(
+        624,
+        400,
+        "Unreadable multipart body",
+        "The multipart/form-data body cannot be read; data says why (e.g. a part's headers, "
+        "its file name included, over 1024 bytes).",
+    )
+    UNKNOWN_QUERY_PARAMETER = ErrorCode(
+        625,
+        400,
+        "Unknown query parameter",
+        "The query string names a parameter the operation does not take (a misspelt filter, "
+        "pageSize as pagesize); data names each with the ones the operation takes.",
     )
 
 

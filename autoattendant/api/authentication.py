@@ -1,8 +1,8 @@
 """HTTP Basic for the API: accountSid or email, with the auth token or the password.
 
-Failed attempts are counted per username and per client address in the cache; past
-``AUTH_FAILURE_LIMIT`` in ``AUTH_FAILURE_WINDOW_SECONDS`` the answer is 429 until the window
-ends, before any password hashing is done.
+Failed attempts are limited per username and per client address (``login_throttle``, the same
+rules as the console's and the admin's login): a refused attempt is a 429 in the error envelope
+with ``Retry-After``, and a locked username is refused before any secret is checked.
 """
 
 from __future__ import annotations
@@ -10,50 +10,28 @@ from __future__ import annotations
 import base64
 import binascii
 
-from django.conf import settings
-from django.core.cache import cache
 from rest_framework import authentication, exceptions
 
+from ..login_throttle import LoginThrottled, client_address, guarded_check
 from ..models import User
 
 _FAIL_MESSAGE = "Invalid credentials"
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _failure_keys(username: str, address: str) -> list[str]:
-    return [f"authfail:user:{username.lower()}", f"authfail:addr:{address}"]
-
-
-def _check_throttle(keys: list[str]) -> None:
-    counts = cache.get_many(keys)
-    if any(n >= settings.AUTH_FAILURE_LIMIT for n in counts.values()):
-        raise exceptions.Throttled(wait=settings.AUTH_FAILURE_WINDOW_SECONDS)
-
-
-def _record_failure(keys: list[str]) -> None:
-    for key in keys:
-        # add() starts the window only once; incr() then counts within it.
-        cache.add(key, 0, timeout=settings.AUTH_FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.AUTH_FAILURE_WINDOW_SECONDS)
-
-
 def find_user(username: str) -> User | None:
-    """One query: the user by accountSid or email, with its enterprise."""
+    """At most one query: the user by accountSid or email, with its enterprise. None for a
+    username no column can hold (a NUL byte, which PostgreSQL refuses in text)."""
+    if "\x00" in username:
+        return None
     qs = User.objects.select_related("enterprise")
     if username.startswith("AC") and len(username) == 34:
         return qs.filter(account_sid=username).first()
     return qs.filter(email__iexact=username).first()
 
 
-def verify_credentials(username: str, secret: str) -> User | None:
-    """The active user these credentials belong to, or None (suspended/deleted → None)."""
-    user = find_user(username)
+def verify_credentials(user: User | None, secret: str) -> User | None:
+    """``user`` when ``secret`` is its auth token or password and it is active, else None
+    (suspended/deleted → None). No query."""
     if user is None:
         User().set_password(secret)  # same cost as a real check: no user enumeration by timing
         return None
@@ -79,11 +57,18 @@ class BasicAuthentication(authentication.BaseAuthentication):
         except (binascii.Error, UnicodeDecodeError, ValueError):
             raise exceptions.AuthenticationFailed(_FAIL_MESSAGE) from None
         username = username.strip()
-        keys = _failure_keys(username, client_address(request))
-        _check_throttle(keys)
-        user = verify_credentials(username, secret)
+        account = find_user(username)
+        # The account's email names its count, whichever of its usernames was given.
+        counted_as = account.email if account is not None else username
+        try:
+            user = guarded_check(
+                counted_as,
+                client_address(request),
+                lambda: verify_credentials(account, secret),
+            )
+        except LoginThrottled as refused:
+            raise exceptions.Throttled(wait=refused.retry_after) from None
         if user is None:
-            _record_failure(keys)
             raise exceptions.AuthenticationFailed(_FAIL_MESSAGE)
         return user, None
 

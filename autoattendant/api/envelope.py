@@ -10,7 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -69,6 +77,28 @@ class AlwaysJSONNegotiation(DefaultContentNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
 
+def request_error(exc: BaseException | None) -> tuple[ErrorCode, dict] | None:
+    """The documented error for what Django raises about a request it will not read — a body
+    over the limit, too many fields or files (413, ``data`` naming the limit), a Host it does
+    not serve or other suspicious input (400) — else None.
+
+    One mapping for the three places that meet them: the REST framework's exception handler,
+    ``middleware.ApiErrorMiddleware`` (outside the REST framework) and the 400 handler (raised
+    by a middleware, before any view).
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return Errors.TOO_LARGE, {}
+    if isinstance(exc, TooManyFieldsSent):
+        return Errors.TOO_LARGE, {"maxFields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    if isinstance(exc, TooManyFilesSent):
+        return Errors.TOO_LARGE, {"maxFiles": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    if isinstance(exc, DisallowedHost):
+        return Errors.VALIDATION, {"Host": "Not a host name this server answers to."}
+    if isinstance(exc, SuspiciousOperation):
+        return Errors.VALIDATION, {"request": "The request cannot be read."}
+    return None
+
+
 def _validation_data(detail: Any) -> dict:
     """DRF's nested field errors → ``{"field": "message"}`` (lists joined)."""
     if isinstance(detail, dict):
@@ -115,8 +145,8 @@ def exception_handler(exc: Exception, context: dict) -> Response:
                 data = {**echo(sent), **data}
     elif isinstance(exc, exceptions.ValidationError):
         error, data, message = Errors.VALIDATION, _validation_data(exc.detail), None
-    elif isinstance(exc, RequestDataTooBig):
-        error, data, message = Errors.TOO_LARGE, {}, None
+    elif (refused := request_error(exc)) is not None:
+        (error, data), message = refused, None
     elif isinstance(exc, Http404):
         error, data, message = Errors.ROUTE_NOT_FOUND, {}, None
     elif isinstance(exc, PermissionDenied):

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..timestamps import TIMESTAMP_FORMAT, format_timestamp
+from ..timestamps import TIMESTAMP_FORMAT, TIMESTAMP_PATTERN, format_timestamp
+
+#: Every timestamp of a response, in the OpenAPI schema: a pattern, not ``format: date-time``
+#: (RFC 3339 wants ``+00:00``; the API writes ``+0000``, as the original product did).
+TIMESTAMP_SCHEMA = {
+    "type": "string",
+    "pattern": TIMESTAMP_PATTERN,
+    "example": "2019-07-23T10:01:07+0000",
+    "description": "UTC, `YYYY-MM-DDTHH:MM:SS+0000`.",
+}
 
 
+@extend_schema_field(TIMESTAMP_SCHEMA)
 class UTCDateTimeField(serializers.DateTimeField):
     """``YYYY-MM-DDTHH:MM:SS+0000``, always UTC."""
 
@@ -21,7 +32,14 @@ class UTCDateTimeField(serializers.DateTimeField):
 
 
 class RecordSerializer(serializers.Serializer):
-    """The fields every stored record answers with."""
+    """The fields every stored record answers with.
+
+    ``omitted_when_empty`` names the fields a subclass leaves out of its data when they are
+    unset (as the spec's examples do): the OpenAPI schema marks them not required
+    (``schema.ApiSchema``).
+    """
+
+    omitted_when_empty: tuple[str, ...] = ()
 
     sid = serializers.CharField(read_only=True)
     dateUpdated = UTCDateTimeField(source="date_updated")

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 from django.urls import re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from .routes import resource_routes
 from .views.announcements import AnnouncementViewSet
@@ -21,6 +25,11 @@ app_name = "api"
 urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(
+        r"^redoc/?$",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     *usage_routes(),  # before any phonenumber/{sid} route
     *resource_routes("enterprise", EnterpriseViewSet),
     *resource_routes("user", UserViewSet),

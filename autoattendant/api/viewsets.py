@@ -16,6 +16,7 @@ from ..access import get_visible, scope
 from ..errors import ErrorCode, Errors
 from .filtering import BaseFilterSet, apply_filters, apply_sort
 from .pagination import Page
+from .query import QueryParameters, list_parameter_names
 
 
 def body(request: Request) -> dict:
@@ -34,7 +35,7 @@ def validated(serializer_class: type[serializers.Serializer], data: dict, **kwar
     return serializer.validated_data
 
 
-class ResourceViewSet(viewsets.ViewSet):
+class ResourceViewSet(QueryParameters, viewsets.ViewSet):
     queryset_base: ClassVar[Any]  # a QuerySet with select_related/prefetch_related
     not_found: ClassVar[ErrorCode]
     output_serializer: ClassVar[type[serializers.Serializer]]
@@ -42,6 +43,10 @@ class ResourceViewSet(viewsets.ViewSet):
     sort_fields: ClassVar[dict[str, str]] = {"dateCreated": "date_created"}
     enterprise_field: ClassVar[str] = "enterprise"
     lookup_url_kwarg = "sid"
+
+    def accepted_query_parameters(self) -> tuple[str, ...]:
+        """The list takes paging, sorting and its filters; the other actions nothing."""
+        return list_parameter_names(self.filterset_class) if self.action == "list" else ()
 
     def get_queryset(self):
         return scope(self.queryset_base.all(), self.request.user, self.enterprise_field)

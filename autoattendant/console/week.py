@@ -29,6 +29,25 @@ def menu_colour(color_code: str, index: int = 0) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def ink_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (``#rgb`` / ``#rrggbb``): a menu's
+    name drawn on its own colour keeps at least WCAG's 4.5:1 contrast whatever colour it has."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    # Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05): equal at L ≈ 0.179.
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def menu_mark(index: int) -> str:
+    """A short mark for the ``index``-th menu (A, B, … Z, A2, …): shown with its colour in the
+    week grid and its legend, so that colour is never the only cue."""
+    return chr(ord("A") + index % 26) + (str(index // 26 + 1) if index >= 26 else "")
+
+
 def compile_schedule(system: AutoAttendantSystem) -> model.System:
     """The schedule part of the engine's flow, from ``system.schedule`` (prefetched with
     ``menu`` and ``entries``) and ``system.default_menu`` (selected), through the runtime's own
@@ -115,6 +134,8 @@ class GridBlock:
     colour: str
     label: str
     row: int  # the form row that edits it
+    ink: str = "#ffffff"  # the text colour on ``colour``
+    mark: str = ""  # the menu's mark in the legend
 
     @property
     def top(self) -> float:
@@ -133,7 +154,8 @@ def _minutes(value: str) -> int | None:
 
 
 def week_grid(rows: list[dict]) -> list[list[GridBlock]]:
-    """Seven day columns of blocks, from rows ``{menu_name, colour, day, start, end, row}``.
+    """Seven day columns of blocks, from rows ``{menu_name, colour, day, start, end, row}``
+    (and optionally ``ink`` and ``mark``).
 
     An entry whose end is not after its start is drawn as the engine plays it: to midnight, then
     on into the next morning.
@@ -148,5 +170,17 @@ def week_grid(rows: list[dict]) -> list[list[GridBlock]]:
         if end <= start and end > 0:
             parts.append((day % 7 + 1, 0, end))
         for d, s, e in parts:
-            days[d - 1].append(GridBlock(d, s, e, r["menu_name"], r["colour"], label, r["row"]))
+            days[d - 1].append(
+                GridBlock(
+                    d,
+                    s,
+                    e,
+                    r["menu_name"],
+                    r["colour"],
+                    label,
+                    r["row"],
+                    r.get("ink", "#ffffff"),
+                    r.get("mark", ""),
+                )
+            )
     return days

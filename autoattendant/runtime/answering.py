@@ -255,7 +255,10 @@ def answer_call(
             check_call(params, state_key(), instant.timestamp())
         except StateError as exc:
             logger.warning(
-                "Refused call-flow continuation (CallSid=%s): %s", params.get("CallSid", ""), exc
+                "Refused call-flow continuation (CallSid=%s): %s",
+                call_sid,
+                exc,
+                extra={"CallSid": call_sid},
             )
             return CallReply(engine.hangup_rcml(), 403)
         result = answer_continuation(
@@ -276,8 +279,9 @@ def answer_call(
         logger.warning(
             "Call to %r (CallSid=%s) answered with an apology: %s",
             params.get("To", ""),
-            params.get("CallSid", ""),
+            call_sid,
             exc,
+            extra={"CallSid": call_sid},
         )
         return CallReply(engine.apology_rcml())
     document = _opening_document(ref, instant, base_url, dialect)
@@ -288,7 +292,8 @@ def answer_call(
         logger.info(
             "Call to %s (CallSid=%s): %s",
             digits,
-            params.get("CallSid", ""),
+            call_sid,
             "; ".join(answer.result.notes),
+            extra={"CallSid": call_sid},
         )
     return CallReply(bind(answer.result.rcml, call_sid, instant))

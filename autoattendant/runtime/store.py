@@ -20,6 +20,7 @@ import hashlib
 
 from django.core.cache import cache
 
+from .. import metrics
 from ..callflow.model import System
 from .compiler import compile_flow
 from .config import hot
@@ -81,16 +82,21 @@ def answers_capacity() -> int:
 
 def get_flow(ref: FlowRef, base_url: str = "", key: str | None = None) -> System:
     """The compiled flow of ``ref``'s system: this process's copy, else the cache's, else
-    compiled (four queries) and cached. ``key`` is :func:`flow_key`'s, when the caller has it."""
+    compiled (four queries) and cached. ``key`` is :func:`flow_key`'s, when the caller has it.
+    Each call counts where the flow came from (``autoattendant_flow_cache_total``)."""
     key = key or flow_key(ref, base_url)
     capacity = flows_capacity()
     system = local_flows.get(key) if capacity else None
     if system is not None:
+        metrics.flow_from_local()
         return system
     system = cache.get(key)
     if system is None:
+        metrics.flow_compiled()
         system = compile_flow(ref.system_id, base_url=base_url)
         cache.set(key, system, hot().cache_seconds)
+    else:
+        metrics.flow_from_cache()
     if capacity:
         local_flows.put(key, system, capacity)
     return system

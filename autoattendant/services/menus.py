@@ -1,8 +1,10 @@
 """Menus: create, update (partial; ``keys`` replaces every key), delete with its protections.
 
-Every write runs in one transaction that first bumps the system's ``flow_version``
-(``touch_systems``): that UPDATE also locks the system row, so writes to one system's menus and
-schedule run one after another and the checks below cannot be raced by a concurrent write.
+Every write runs in one transaction that bumps the system's ``flow_version`` (``touch_systems``)
+before it reads or writes a menu: that UPDATE also locks the system row, so writes to one
+system's menus and schedule run one after another and the checks below cannot be raced by a
+concurrent write. The announcements a write names are locked before that (the lock order of
+``services.locking``), so an announcement cannot be deleted between the check and the commit.
 
 Rules (DESIGN §4, §5, §11):
 
@@ -53,6 +55,7 @@ from ..models import (
 from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from .actions import Action, check_action, parse_action
+from .locking import lock_announcements, lock_row, lock_systems
 
 __all__ = [
     "LIMITS",
@@ -131,6 +134,30 @@ def _announcement_sids(action: Action) -> set[str]:
 
 
 @dataclass
+class _Parsed:
+    """A create/update's fields after every check that needs no database: ``values`` holds the
+    plain fields, the actions are parsed (``None``: not given, keep)."""
+
+    fields: dict
+    values: dict[str, Any]
+    timeout_action: Action | None
+    keys: list[tuple[str, Action]] | None
+
+    @property
+    def actions(self) -> list[tuple[str, Action]]:
+        """Every action given, with the field its errors name."""
+        actions = [("timeout_action", self.timeout_action)] if self.timeout_action else []
+        actions += [(f"keys[{i}].action", action) for i, (_k, action) in enumerate(self.keys or [])]
+        return actions
+
+    @property
+    def announcement_sids(self) -> set[str]:
+        """The announcements this write would refer to (to lock them before writing)."""
+        sids = {self.fields[f] for f in ("announcement", "ringback_tone") if self.fields.get(f)}
+        return sids | {sid for _f, action in self.actions for sid in _announcement_sids(action)}
+
+
+@dataclass
 class _Prepared:
     """A create/update's values after every check, ready to be written (``keys`` None: keep)."""
 
@@ -138,14 +165,9 @@ class _Prepared:
     keys: list[tuple[str, Action]] | None
 
 
-def _prepare(
-    fields: dict, *, enterprise: Enterprise, system: AutoAttendantSystem, menu: Menu | None
-) -> _Prepared:
-    """Check ``fields`` (``MENU_FIELDS``; only those given) against the database.
-
-    Costs one query for every announcement referenced and one for every GO_TO_MENU target,
-    whatever the number of keys (plus one per sid that turns out not to exist, for its error).
-    """
+def _parse(fields: dict, *, menu: Menu | None) -> _Parsed:
+    """Check the shape of ``fields`` (``MENU_FIELDS``; only those given): every 400 and 613,
+    before the database is asked anything."""
     unknown = set(fields) - set(MENU_FIELDS)
     if unknown:
         raise TypeError(f"Unknown menu fields: {sorted(unknown)}")
@@ -173,27 +195,28 @@ def _prepare(
         else None
     )
     keys = _parse_keys(fields["keys"] or []) if "keys" in fields else None
-
-    actions: list[tuple[str, Action]] = []
-    if timeout_action is not None:
-        actions.append(("timeout_action", timeout_action))
-    for i, (_key, action) in enumerate(keys or []):
-        actions.append((f"keys[{i}].action", action))
-    for field, action in actions:
+    parsed = _Parsed(fields, values, timeout_action, keys)
+    for field, action in parsed.actions:
         is_go_to = action.action_type == ActionType.GO_TO_MENU
         if menu is not None and is_go_to and action.action_data == menu.sid:
             raise Errors.VALIDATION(
                 {f"{field}.action_data": "A menu cannot go to itself; use REPLAY_MENU."}
             )
+    return parsed
 
-    # Prefetch every referenced row once, so eleven keys do not cost eleven queries.
-    wanted_announcements = {
-        fields[f] for f in ("announcement", "ringback_tone") if fields.get(f)
-    } | {sid for _f, action in actions for sid in _announcement_sids(action)}
-    announcements: dict[str, Announcement] = {}
-    if wanted_announcements:
-        found = Announcement.objects.filter(enterprise=enterprise, sid__in=wanted_announcements)
-        announcements = {a.sid: a for a in found}
+
+def _resolve(
+    parsed: _Parsed,
+    *,
+    enterprise: Enterprise,
+    system: AutoAttendantSystem,
+    announcements: dict[str, Announcement],
+) -> _Prepared:
+    """Check ``parsed`` against the database: ``announcements`` are the rows its sids name
+    (locked by the caller); GO_TO_MENU targets are read here, one query whatever the number of
+    keys (plus one per sid that turns out not to exist, for its error)."""
+    fields, values = parsed.fields, dict(parsed.values)
+    actions = parsed.actions
     wanted_menus = {
         a.action_data
         for _f, a in actions
@@ -226,10 +249,12 @@ def _prepare(
             menus=menus,
         )
 
+    timeout_action = parsed.timeout_action
     if timeout_action is not None:
         timeout_action = checked(timeout_action, "timeout_action")
         values["timeout_action_type"] = timeout_action.action_type
         values["timeout_action_data"] = timeout_action.action_data
+    keys = parsed.keys
     if keys is not None:
         keys = [(key, checked(action, f"keys[{i}].action")) for i, (key, action) in enumerate(keys)]
     return _Prepared(values, keys)
@@ -262,14 +287,20 @@ def do_create_menu(
 ) -> Menu:
     """Create a menu of ``system`` with its keys, in one transaction.
 
-    ``fields`` are any of ``MENU_FIELDS``. ``system`` must belong to ``enterprise``.
+    ``fields`` are any of ``MENU_FIELDS``. ``system`` must belong to ``enterprise`` (490, also
+    when it was deleted meanwhile). Locks, in ``services.locking``'s order: the announcements
+    it names, then the system.
     """
     if system.enterprise_id != enterprise.pk:
         raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
+    parsed = _parse({"name": name, **fields}, menu=None)
     with transaction.atomic():
+        announcements = lock_announcements(enterprise.pk, parsed.announcement_sids)
+        if not lock_systems([system.pk]):
+            raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
         touch_systems([system.pk])
-        prepared = _prepare(
-            {"name": name, **fields}, enterprise=enterprise, system=system, menu=None
+        prepared = _resolve(
+            parsed, enterprise=enterprise, system=system, announcements=announcements
         )
         menu = Menu(enterprise=enterprise, auto_attendant=system, created_by=actor)
         for field, value in prepared.values.items():
@@ -284,11 +315,19 @@ def do_update_menu(actor: User, menu: Menu, changes: dict) -> Menu:
     """Apply a partial update (``MENU_FIELDS``, as for create); ``keys`` replaces every key.
 
     Only the fields given are written, so a concurrent update of other fields is not undone.
+    Locks, in ``services.locking``'s order: the announcements it names, the system, the menu
+    (re-read: a menu deleted meanwhile answers 502).
     """
+    parsed = _parse(changes, menu=menu)
     with transaction.atomic():
+        announcements = lock_announcements(menu.enterprise_id, parsed.announcement_sids)
         touch_systems([menu.auto_attendant_id])
-        prepared = _prepare(
-            changes, enterprise=menu.enterprise, system=menu.auto_attendant, menu=menu
+        _lock(menu)
+        prepared = _resolve(
+            parsed,
+            enterprise=menu.enterprise,
+            system=menu.auto_attendant,
+            announcements=announcements,
         )
         for field, value in prepared.values.items():
             setattr(menu, field, value)
@@ -296,6 +335,13 @@ def do_update_menu(actor: User, menu: Menu, changes: dict) -> Menu:
         if prepared.keys is not None:
             _write_keys(menu, prepared.keys)
     return menu
+
+
+def _lock(menu: Menu) -> None:
+    """Lock the menu's row (its system's is held already) and take its committed values; 502
+    when it was deleted meanwhile."""
+    if not lock_row(menu):
+        raise Errors.MENU_NOT_FOUND({"sid": menu.sid})
 
 
 def _check_deletable(menu: Menu) -> None:
@@ -328,9 +374,16 @@ def _check_deletable(menu: Menu) -> None:
 
 
 def do_delete_menu(actor: User, menu: Menu) -> None:
-    """Delete ``menu`` and its keys, unless something still uses it (506 / 614 / 509)."""
+    """Delete ``menu`` and its keys, unless something still uses it (506 / 614 / 509).
+
+    The system's row is locked (bumped) before the checks: every write that can refer to the
+    menu locks it too, so a reference is either committed before the checks run or its writer
+    waits and then finds the menu gone (502). The menu is re-read under the lock: one deleted
+    meanwhile answers 502, and the 509 check sees an announcement assigned meanwhile.
+    """
     with transaction.atomic():
         touch_systems([menu.auto_attendant_id])
+        _lock(menu)
         _check_deletable(menu)
         try:
             with transaction.atomic():

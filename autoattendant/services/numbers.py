@@ -34,6 +34,7 @@ from ..access import require_superuser
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
 from ..runtime.versions import touch_systems
+from .locking import lock_row, lock_systems
 
 _NUMBER_NOISE = re.compile(r"[\s\-+()]")
 UNCHANGED = object()
@@ -144,9 +145,26 @@ def do_create_number(
     with transaction.atomic():
         _check_number_free(digits)
         _check_extension_free(enterprise.pk, code)
-        touch_systems([phone.auto_attendant_id])
+        _lock_systems({phone.auto_attendant_id}, system)
         _save_deciding_races(phone)
     return phone
+
+
+def _lock(phone: PhoneNumber) -> None:
+    """Lock the number's row and take its committed values (491 once it is released)."""
+    if not lock_row(phone) or phone.date_deleted is not None:
+        raise Errors.NUMBER_NOT_FOUND({"sid": phone.sid})
+
+
+def _lock_systems(affected: set[int | None], system: AutoAttendantSystem | None) -> None:
+    """Lock and bump the systems the change affects, after the number's row (the order of
+    ``services.locking``) and in primary-key order; 490 when ``system``, the one the number is
+    to join, was deleted meanwhile. Writes that follow count as part of the bump (see
+    ``runtime.versions``)."""
+    locked = lock_systems(affected)
+    if system is not None and system.pk not in locked:
+        raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
+    touch_systems(affected)
 
 
 def do_update_number(
@@ -163,47 +181,50 @@ def do_update_number(
 
     Changing the extension fields (``is_extension``, ``extension``, ``extension_spoken_name``)
     needs :func:`may_edit_directory` (403 otherwise); anyone may (un)assign the number's system.
-    """
-    new_is_extension = phone.is_extension if is_extension is UNCHANGED else bool(is_extension)
-    new_code = phone.extension if extension is UNCHANGED else normalise_extension_code(extension)
-    new_name = (
-        phone.extension_spoken_name
-        if extension_spoken_name is UNCHANGED
-        else (extension_spoken_name or "").strip()
-    )
-    changes_directory = (new_is_extension, new_code, new_name) != (
-        phone.is_extension,
-        phone.extension,
-        phone.extension_spoken_name,
-    )
-    if changes_directory and not may_edit_directory(actor):
-        raise Errors.FORBIDDEN({"sid": phone.sid})
-    if not new_is_extension:
-        if (extension is not UNCHANGED and new_code) or (
-            extension_spoken_name is not UNCHANGED and new_name
-        ):
-            raise Errors.VALIDATION(
-                {"is_extension": "Only an extension has an extension code or a spoken name."}
-            )
-        new_code, new_name = "", ""
-    system = (
-        phone.auto_attendant
-        if auto_attendant is UNCHANGED
-        else _system_of(phone.enterprise_id, auto_attendant)
-    )
-    if new_is_extension and system is not None:
-        raise Errors.EXTENSION_AS_MAIN_NUMBER({"sid": phone.sid, "auto_attendant": system.sid})
 
+    The number's row is locked and re-read first: the change applies to what is stored now, and
+    a number released meanwhile answers 491 rather than being brought back.
+    """
     with transaction.atomic():
-        # Lock the row: concurrent updates of one number apply one after the other.
-        PhoneNumber.objects.select_for_update().filter(pk=phone.pk).first()
+        _lock(phone)
+        new_is_extension = phone.is_extension if is_extension is UNCHANGED else bool(is_extension)
+        new_code = (
+            phone.extension if extension is UNCHANGED else normalise_extension_code(extension)
+        )
+        new_name = (
+            phone.extension_spoken_name
+            if extension_spoken_name is UNCHANGED
+            else (extension_spoken_name or "").strip()
+        )
+        changes_directory = (new_is_extension, new_code, new_name) != (
+            phone.is_extension,
+            phone.extension,
+            phone.extension_spoken_name,
+        )
+        if changes_directory and not may_edit_directory(actor):
+            raise Errors.FORBIDDEN({"sid": phone.sid})
+        if not new_is_extension:
+            if (extension is not UNCHANGED and new_code) or (
+                extension_spoken_name is not UNCHANGED and new_name
+            ):
+                raise Errors.VALIDATION(
+                    {"is_extension": "Only an extension has an extension code or a spoken name."}
+                )
+            new_code, new_name = "", ""
+        system = (
+            phone.auto_attendant
+            if auto_attendant is UNCHANGED
+            else _system_of(phone.enterprise_id, auto_attendant)
+        )
+        if new_is_extension and system is not None:
+            raise Errors.EXTENSION_AS_MAIN_NUMBER({"sid": phone.sid, "auto_attendant": system.sid})
+
         if new_code != phone.extension:
             _check_extension_free(phone.enterprise_id, new_code, exclude_pk=phone.pk)
-        affected = {phone.auto_attendant_id, system.pk if system else None}
-        if changes_directory:
-            affected |= set(phone.extension_of_systems.values_list("pk", flat=True))
-        # Bump first: the writes below then count as part of it (see runtime.versions).
-        touch_systems(affected)
+        # The invalidation signal bumps every system listing it: lock them all here, in order,
+        # rather than let the signal's UPDATE lock them in whatever order it meets them.
+        listed_in = set(phone.extension_of_systems.values_list("pk", flat=True))
+        _lock_systems({phone.auto_attendant_id, system.pk if system else None, *listed_in}, system)
         if phone.is_extension and not new_is_extension:
             phone.extension_of_systems.clear()
         phone.is_extension = new_is_extension
@@ -211,18 +232,19 @@ def do_update_number(
         phone.extension_spoken_name = new_name
         phone.auto_attendant = system
         _save_deciding_races(phone)
-    return phone
+        return phone
 
 
 def do_delete_number(actor: User, phone: PhoneNumber) -> PhoneNumber:
     """Release a number (operator staff only): stamped deleted, out of every system."""
     check_may_provision(actor)
     with transaction.atomic():
+        _lock(phone)
         affected = {
             phone.auto_attendant_id,
             *phone.extension_of_systems.values_list("pk", flat=True),
         }
-        touch_systems(affected)
+        _lock_systems(affected, None)
         phone.extension_of_systems.clear()
         phone.auto_attendant = None
         phone.date_deleted = timezone.now()

@@ -231,8 +231,9 @@ def do_replace_schedule(
     """Replace every ``schedule_type`` block of ``system`` with ``blocks``, all or nothing.
 
     Queries, whatever the size: the ``flow_version`` bump (which locks the system row, so the
-    menus read next cannot be deleted under us), one read of the menus named, a delete of the old
-    blocks and two bulk inserts.
+    menus read next cannot be deleted under us: every menu delete locks that row too), one read
+    of the menus named, a delete of the old blocks and two bulk inserts. A system deleted before
+    the bump has no menus left: a schedule naming any answers 490 (an empty one writes nothing).
     """
     _check_shape(schedule_type, blocks)
     with transaction.atomic():
@@ -241,6 +242,8 @@ def do_replace_schedule(
         menus = {m.sid: m for m in Menu.objects.filter(auto_attendant=system, sid__in=wanted)}
         for i, block in enumerate(blocks):
             if block.menu not in menus:
+                if not AutoAttendantSystem.objects.filter(pk=system.pk).exists():
+                    raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
                 raise Errors.MENU_NOT_FOUND({"sid": block.menu, "field": f"schedule[{i}].menu"})
         _check_overlaps(schedule_type, blocks)
         ScheduleBlock.objects.filter(auto_attendant=system, schedule_type=schedule_type).delete()

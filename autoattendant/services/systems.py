@@ -17,9 +17,7 @@ the system's ``flow_version``.
 
 from __future__ import annotations
 
-import functools
 import re
-import zoneinfo
 from typing import Any
 
 from django.db import transaction
@@ -27,10 +25,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ..choices import SystemLanguage, SystemStatus
-from ..errors import Errors
+from ..errors import AppError, Errors
 from ..models import AutoAttendantSystem, Enterprise, Menu, PhoneNumber, ScheduleBlock, User
 from ..runtime.versions import touch_systems
+from ..sids import ANNOUNCEMENT, is_sid
+from ..timezones import is_timezone
 from .actions import check_action, parse_action
+from .locking import lock_announcements, lock_row
 from .numbers import may_edit_directory, normalise_number
 
 #: The model prefixes of the three system-level actions (``timeout_action_type``…); a change
@@ -71,30 +72,37 @@ _UPDATABLE = [
 ]
 
 
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def is_timezone(value: Any) -> bool:
-    return isinstance(value, str) and value in _zones()
-
-
-def _lock_main_numbers(
-    enterprise: Enterprise, entries: list[str], system: AutoAttendantSystem | None
-) -> list[PhoneNumber]:
-    """The numbers named, locked for the transaction so that two systems claiming the same
-    number one after the other see each other's claim (619, not a silent move)."""
-    digits = list(dict.fromkeys(normalise_number(e, "main_numbers") for e in entries))
-    rows = {
-        n.number: n
-        for n in PhoneNumber.objects.live()
+def _lock_numbers(enterprise: Enterprise, entries: list[Any]) -> dict[str, PhoneNumber]:
+    """The enterprise's live numbers among ``entries``, locked in primary-key order (one query),
+    so that two systems claiming the same number one after the other see each other's claim
+    (619, not a silent move). Entries that are not numbers are left for
+    :func:`_claim_main_numbers` to refuse, in the order errors are reported."""
+    digits = set()
+    for entry in entries:
+        try:
+            digits.add(normalise_number(entry, "main_numbers"))
+        except AppError:
+            continue
+    if not digits:
+        return {}
+    rows = (
+        PhoneNumber.objects.live()
         .select_for_update()
         .filter(enterprise=enterprise, number__in=digits)
-    }
+        .order_by("pk")
+    )
+    return {row.number: row for row in rows}
+
+
+def _claim_main_numbers(
+    entries: list[Any], locked: dict[str, PhoneNumber], system: AutoAttendantSystem | None
+) -> list[PhoneNumber]:
+    """The numbers named (``locked`` by :func:`_lock_numbers`): each a live number of the
+    enterprise (491), not an extension (623), not another system's main number (619)."""
+    digits = list(dict.fromkeys(normalise_number(e, "main_numbers") for e in entries))
     numbers = []
     for number in digits:
-        row = rows.get(number)
+        row = locked.get(number)
         if row is None:
             raise Errors.NUMBER_NOT_FOUND({"number": number})
         if row.is_extension:
@@ -172,7 +180,13 @@ def _check_settings(changes: dict, is_new: bool) -> None:
 
 
 def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAttendantSystem:
-    """Validate and write ``changes`` (``SYSTEM_FIELDS``) in one transaction."""
+    """Validate and write ``changes`` (``SYSTEM_FIELDS``) in one transaction.
+
+    Locks, in ``services.locking``'s order: the announcements the actions name, the main numbers
+    claimed, then the system — re-read, so the changes apply to what is stored now and a system
+    deleted meanwhile answers 490. Menus (default menu, GO_TO_MENU targets) are read under the
+    system's lock, which every menu delete takes as well.
+    """
     if changes.get("extensions") is not None and not may_edit_directory(actor):
         raise Errors.FORBIDDEN({"extensions": "Only an enterprise admin edits extensions."})
     is_new = system.pk is None
@@ -183,18 +197,29 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
         for prefix in ACTION_PREFIXES
         if f"{prefix}_action" in changes
     }
+    main_numbers = changes.get("main_numbers")
     with transaction.atomic():
+        announcements = lock_announcements(
+            enterprise.pk,
+            {a.action_data for a in actions.values() if is_sid(a.action_data, ANNOUNCEMENT)},
+        )
+        numbers = _lock_numbers(enterprise, main_numbers) if main_numbers is not None else {}
+        if not is_new and not lock_row(system):
+            raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
         for prefix, action in actions.items():
             action = check_action(
-                action, f"{prefix}_action", enterprise=enterprise, system_id=system.pk
+                action,
+                f"{prefix}_action",
+                enterprise=enterprise,
+                system_id=system.pk,
+                announcements=announcements,
             )
             setattr(system, f"{prefix}_action_type", action.action_type)
             setattr(system, f"{prefix}_action_data", action.action_data)
         if "default_menu" in changes:
             system.default_menu = _default_menu(None if is_new else system, changes["default_menu"])
-        main_numbers = changes.get("main_numbers")
         if main_numbers is not None:
-            main_numbers = _lock_main_numbers(enterprise, main_numbers, None if is_new else system)
+            main_numbers = _claim_main_numbers(main_numbers, numbers, None if is_new else system)
         extensions = changes.get("extensions")
         if extensions is not None:
             extensions = _find_extensions(enterprise, extensions)
@@ -243,7 +268,11 @@ def do_delete_system(system: AutoAttendantSystem) -> AutoAttendantSystem:
     menus) removed, the numbers released, then the system and its menus deleted.
     """
     with transaction.atomic():
-        AutoAttendantSystem.objects.select_for_update().filter(pk=system.pk).first()
+        # services.locking's order: its main numbers, then the system (re-read: a system
+        # deleted meanwhile answers 490, a default menu set meanwhile is seen).
+        list(PhoneNumber.objects.select_for_update().filter(auto_attendant=system).order_by("pk"))
+        if not lock_row(system):
+            raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
         if system.default_menu_id is not None:
             system.default_menu = None
             system.save(update_fields=["default_menu"])

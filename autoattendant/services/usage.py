@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from ..errors import Errors
 from ..models import Enterprise, MonthlyUsage, PhoneNumber
-from ..timestamps import parse_instant
+from ..timestamps import DateOutOfRange, check_day, parse_instant
 
 logger = logging.getLogger(__name__)
 
@@ -138,15 +138,21 @@ _RELATIVE = re.compile(r"^([+-])\s*(\d{1,7})\s*days?$", re.IGNORECASE)
 
 def parse_usage_date(name: str, raw: str, today: dt.date) -> dt.date:
     """``YYYY-MM-DD`` (a date-time is taken at its UTC date) or an offset to today such as
-    ``-30days`` / ``+30days``. Anything else → 612 naming the parameter."""
+    ``-30days`` / ``+30days``, within the range every timestamp keeps to
+    (``timestamps.FIRST_DAY`` .. ``LAST_DAY``). Anything else → 612 naming the parameter."""
     value = raw.strip()
     relative = _RELATIVE.match(value)
     try:
         if relative:
             days = int(relative.group(2))
-            return today + dt.timedelta(days=-days if relative.group(1) == "-" else days)
+            day = today + dt.timedelta(days=-days if relative.group(1) == "-" else days)
+            return check_day(day, raw)
         return parse_instant(value).date()
-    except (ValueError, OverflowError):
+    except DateOutOfRange as exc:
+        raise Errors.INVALID_FILTER({name: str(exc)}) from None
+    except OverflowError:  # an offset past year 9999 (or before year 1)
+        raise Errors.INVALID_FILTER({name: str(DateOutOfRange(raw))}) from None
+    except ValueError:
         raise Errors.INVALID_FILTER(
             {name: f"{raw!r} is not a date (YYYY-MM-DD) or an offset such as -30days"}
         ) from None

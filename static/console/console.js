@@ -84,7 +84,50 @@
     });
   }
 
+  // On a phone the navigation folds behind a "Menu" disclosure button; Escape folds it again.
+  function setUpNavToggle() {
+    var button = document.querySelector("[data-nav-toggle]");
+    var panel = document.querySelector("[data-nav-panel]");
+    if (!button || !panel) return;
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      panel.classList.toggle("is-open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+      if (getComputedStyle(button).display === "none") return; // desktop: nothing is folded
+      setOpen(false);
+      button.focus();
+    });
+  }
+
+  // A refused form: focus goes to the error summary, and each of its links to the field it
+  // names, with the field's label scrolled into view above it (GOV.UK's error summary).
+  function setUpErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var picker = field.closest(".picker[hidden]");
+      if (picker) picker.hidden = false;
+      // The field with its label — on the keypad, the whole key, so its number shows too.
+      var context = field.closest(".keypad-key") || field.closest(".field, fieldset") || field;
+      context.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+    summary.focus();
+  }
+
   ready(function () {
+    setUpNavToggle();
+    setUpErrorSummary();
     setUpActionPickers(document);
     setUpFormsets();
     setUpAnnouncementForm();

@@ -56,9 +56,12 @@ def test_an_admin_builds_a_two_level_menu_with_a_schedule_and_simulates_a_call(
     page.get_by_role("button", name="Create menu").click()
     expect(page.get_by_role("status")).to_contain_text("Menu “Main” created.")
 
-    # The schedule: Main answers on Mondays, all day.
+    # The schedule: Main answers on Mondays, all day (typed in the list, to the minute).
     page.get_by_role("link", name="Front desk").click()
     page.get_by_role("link", name="Schedule").click()
+    # The list is folded under the painter once the page's script has run.
+    expect(page.get_by_role("grid", name="Weekly schedule")).to_be_visible()
+    page.get_by_text("Time ranges, to the minute").click()
     row = page.locator("#weekly-row-0")
     row.get_by_label("Menu").select_option(label="Main")
     row.get_by_label("Day").select_option(label="Monday")

@@ -6,6 +6,7 @@ import html
 import re
 
 _ERROR = re.compile(r'<p class="error-text">(.*?)</p>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def errors_next_to(response, name: str) -> list[str]:
@@ -15,7 +16,11 @@ def errors_next_to(response, name: str) -> list[str]:
     assert at != -1, f"no field named {name!r} on the page"
     start = max(page.rfind('<div class="field', 0, at), page.rfind("<fieldset", 0, at))
     end = min(i for i in (page.find("</div>", at), page.find("</fieldset>", at)) if i != -1)
-    return [html.unescape(m) for m in _ERROR.findall(page[start:end])]
+    # Each message is read as a screen reader would hear it, less the hidden "Error: " prefix.
+    return [
+        html.unescape(_TAG.sub("", m)).removeprefix("Error: ")
+        for m in _ERROR.findall(page[start:end])
+    ]
 
 
 def text(response) -> str:

@@ -123,24 +123,56 @@ def test_go_to_menu_without_a_menu_is_shown_next_to_that_keys_menu_picker(bg, wo
     data = form_data(key_3_type=ActionType.GO_TO_MENU)
     response = bg.post(f"/console/systems/{world.system.sid}/menus/new/", data)
     assert response.status_code == 200
-    assert errors_next_to(response, "key_3_menu") == ["GO_TO_MENU needs a menu sid."]
+    assert errors_next_to(response, "key_3_menu") == ["Choose the menu to go to."]
     assert not Menu.objects.filter(name="Support").exists()
 
 
 def test_an_announcement_action_needs_its_announcement(bg, world):
     data = form_data(key_4_type=ActionType.ANNOUNCEMENT_HANGUP)
     response = bg.post(f"/console/systems/{world.system.sid}/menus/new/", data)
-    assert errors_next_to(response, "key_4_announcement") == [
-        "ANNOUNCEMENT_HANGUP needs an announcement sid."
-    ]
+    assert errors_next_to(response, "key_4_announcement") == ["Choose the announcement to play."]
 
 
 def test_a_transfer_to_something_not_dialable_is_shown_next_to_the_number(bg, world):
     data = form_data(key_0_type=ActionType.TRANSFER_TO_PHONE, key_0_number="call me")
     response = bg.post(f"/console/systems/{world.system.sid}/menus/new/", data)
     assert errors_next_to(response, "key_0_number") == [
-        "TRANSFER_TO_PHONE needs a phone number (3-15 digits)."
+        "Enter a phone number of 3 to 15 digits to transfer to, like 555 010 0100."
     ]
+
+
+def test_a_transfer_without_a_number_says_what_to_enter_next_to_it_and_in_the_summary(bg, world):
+    """Not the service's "TRANSFER_TO_PHONE needs a phone number": the error sits by the key's
+    number field, and the summary above the form links to that field by its id."""
+    data = form_data(key_0_type=ActionType.TRANSFER_TO_PHONE, key_0_number="")
+    response = bg.post(f"/console/menus/{world.main.sid}/", data)
+    assert response.status_code == 200
+    assert errors_next_to(response, "key_0_number") == ["Enter the phone number to transfer to."]
+    page = text(response)
+    assert "needs a phone number" not in page
+    summary = page[
+        page.index("data-error-summary") : page.index("</ul>", page.index("data-error-summary"))
+    ]
+    assert (
+        'href="#id_key_0_number">Key 0, phone number: Enter the phone number to transfer to.'
+        in summary
+    )
+    assert 'id="id_key_0_number"' in page
+    # the field is described by its error (Django's aria-describedby) and marked invalid
+    field = page[page.index('id="id_key_0_number"') - 300 : page.index('id="id_key_0_number"')]
+    assert 'aria-invalid="true"' in field and 'aria-describedby="id_key_0_number_error"' in field
+    assert 'id="id_key_0_number_error"' in page
+
+
+def test_the_summary_links_every_field_error_to_its_field(bg, world):
+    data = form_data(name="", timeout_seconds="0")
+    response = bg.post(f"/console/systems/{world.system.sid}/menus/new/", data)
+    page = text(response)
+    assert 'href="#id_name">Name: This field is required.' in page
+    assert (
+        'href="#id_timeout_seconds">Seconds to wait for a key: Ensure this value is greater '
+        "than or equal to 1." in page
+    )
 
 
 def test_the_apis_limits_apply_and_are_shown_in_place(bg, world):

@@ -34,11 +34,35 @@ def test_an_aa_admin_assigns_a_number_but_sees_no_extension_fields(aa, world):
     page = response.content.decode()
     assert 'name="extension"' not in page and 'name="is_extension"' not in page
     spare = PhoneNumber.objects.create(enterprise=world.system.enterprise, number="15550003000")
-    data = {"auto_attendant": world.system.sid, "extension": "999", "is_extension": "on"}
-    assert aa.post(f"/console/numbers/{spare.sid}/", data).status_code == 302
+    response = aa.post(f"/console/numbers/{spare.sid}/", {"auto_attendant": world.system.sid})
+    assert response.status_code == 302
     spare.refresh_from_db()
     assert spare.auto_attendant == world.system
-    assert (spare.is_extension, spare.extension) == (False, "")  # forged fields are ignored
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"extension": "999", "is_extension": "on"},
+        {"extension_spoken_name": "Mallory"},
+        {"is_extension": "on"},
+    ],
+)
+def test_extension_fields_sent_by_an_aa_admin_are_refused_in_words(aa, world, sent):
+    """A page opened before a change of role, or a hand-made post: refused with the reason,
+    nothing saved — not dropped behind a "saved" message."""
+    spare = PhoneNumber.objects.create(enterprise=world.system.enterprise, number="15550003000")
+    response = aa.post(
+        f"/console/numbers/{spare.sid}/", {"auto_attendant": world.system.sid, **sent}, follow=True
+    )
+    assert response.redirect_chain == []
+    page = text(response)
+    assert "Extensions are edited by an enterprise administrator" in page
+    assert "nothing was saved" in page and f"Number {spare.number} saved" not in page
+    assert 'name="extension"' not in response.content.decode()  # still not offered
+    spare.refresh_from_db()
+    assert (spare.auto_attendant, spare.is_extension, spare.extension) == (None, False, "")
+    assert spare.extension_spoken_name == ""
 
 
 def test_an_enterprise_admin_edits_an_extension(bg, world):

@@ -67,12 +67,41 @@ def test_the_week_grid_draws_each_entry_in_its_menus_colour(bg, world):
     ScheduleBlock.objects.all().delete()
     make_weekly_block(world.main, [(1, "09:00", "17:30"), (5, "22:00", "06:00")])
     page = text(bg.get(url(world)))
-    # Monday 09:00-17:30: top 37.5 %, height 35.417 %, in the menu's own colour
-    assert 'style="top: 37.5%; height: 35.417%; --menu-colour: #e56052"' in page
+    # Monday 09:00-17:30: top 37.5 %, height 35.417 %, in the menu's own colour, its name in
+    # black (which reads better than white on #e56052)
+    colours = "--menu-colour: #e56052; --menu-ink: #000000"
+    assert f'style="top: 37.5%; height: 35.417%; {colours}"' in page
     assert "Mon 09:00–17:30 Main menu" in page
     # an overnight entry is drawn to midnight, then on into the next morning
-    assert 'style="top: 91.667%; height: 8.333%; --menu-colour: #e56052"' in page
-    assert 'style="top: 0.0%; height: 25.0%; --menu-colour: #e56052"' in page
+    assert f'style="top: 91.667%; height: 8.333%; {colours}"' in page
+    assert f'style="top: 0.0%; height: 25.0%; {colours}"' in page
+
+
+def test_each_menu_has_a_mark_beside_its_colour_for_the_legend_and_the_painter(bg, world):
+    """Colour is never the only cue: Sales (created first) is A, Main menu B, in the legend, on
+    the week's blocks and in the data the painter reads."""
+    response = bg.get(url(world))
+    assert response.context["legend"] == [
+        {
+            "sid": world.sales.sid,
+            "name": "Sales",
+            "colour": "#4c78a8",
+            "ink": "#ffffff",
+            "mark": "A",
+        },
+        {
+            "sid": world.main.sid,
+            "name": "Main menu",
+            "colour": "#e56052",
+            "ink": "#000000",
+            "mark": "B",
+        },
+    ]
+    page = text(response)
+    assert '<script id="week-menus" type="application/json">' in page
+    assert 'aria-hidden="true">B</span> <a href="/console/menus/' in page
+    assert '<span aria-hidden="true">B · Main menu</span>' in page
+    assert "console/week-painter.js" in page
 
 
 def test_saving_weekly_rows_groups_them_by_menu(bg, world):

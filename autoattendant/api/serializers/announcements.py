@@ -12,6 +12,7 @@ class AnnouncementSerializer(RecordSerializer):
     ``say`` announcement."""
 
     resource_path = "announcement"
+    omitted_when_empty = ("fileUri", "body", "language", "voice")
 
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)

@@ -63,6 +63,7 @@ class MenuSerializer(RecordSerializer):
     """A menu as the spec shows it; reads keys from the prefetch cache (no query per menu)."""
 
     resource_path = "menu"
+    omitted_when_empty = OPTIONAL_OUTPUT
 
     name = serializers.CharField(read_only=True)
     autoAttendantSid = serializers.CharField(source="auto_attendant.sid", read_only=True)
@@ -101,7 +102,7 @@ class MenuSerializer(RecordSerializer):
 
     def to_representation(self, instance) -> dict:
         data = super().to_representation(instance)
-        for name in OPTIONAL_OUTPUT:
+        for name in self.omitted_when_empty:
             if data.get(name) in (None, "", {}):
                 data.pop(name, None)
         return data

@@ -11,6 +11,7 @@ class PhoneNumberSerializer(RecordSerializer):
     only when set."""
 
     resource_path = "phonenumber"
+    omitted_when_empty = ("extension", "extensionSpokenName", "autoAttendantSid")
 
     number = serializers.CharField(read_only=True)
     isExtension = serializers.BooleanField(source="is_extension", read_only=True)
@@ -26,7 +27,7 @@ class PhoneNumberSerializer(RecordSerializer):
 
     def to_representation(self, instance) -> dict:
         data = super().to_representation(instance)
-        for key in ("extension", "extensionSpokenName", "autoAttendantSid"):
+        for key in self.omitted_when_empty:
             if not data.get(key):
                 data.pop(key, None)
         return data

@@ -48,6 +48,7 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     """
 
     resource_path = "system"
+    omitted_when_empty = ("description", "defaultMenuSid", *_OPTIONAL_INTS)
 
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)

@@ -39,7 +39,6 @@ ANNOUNCEMENT_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
     output=AnnouncementSerializer,
     create_request=AnnouncementWriteSerializer,
     update_request=AnnouncementWriteSerializer,
-    sort_fields=ANNOUNCEMENT_SORT,
 )
 class AnnouncementViewSet(ResourceViewSet):
     """Announcements of the caller's enterprise; every enterprise role may manage them."""

@@ -22,6 +22,9 @@ from ...runtime.answering import answer_entry, bind
 from ...runtime.dialled import dialled_digits
 from ...runtime.lookup import lookup_number
 from ...timestamps import format_timestamp, parse_instant
+from ..fields import UTCDateTimeField
+from ..query import QueryParameters
+from ..schema import refusals
 from .webhooks import base_url_for
 
 __all__ = ["RcmlSearchView", "callflow_routes"]
@@ -36,15 +39,25 @@ RcmlSerializer = inline_serializer(
         "menuSid": serializers.CharField(
             allow_null=True, help_text="The menu answering at `asOf` (null: system suspended)."
         ),
-        "asOf": serializers.CharField(help_text="The moment resolved, `YYYY-MM-DDTHH:MM:SS+0000`."),
+        "asOf": UTCDateTimeField(help_text="The moment resolved."),
         "timezoneId": serializers.CharField(),
         "uri": serializers.CharField(),
     },
 )
 
 
-class RcmlSearchView(APIView):
+AS_OF = OpenApiParameter(
+    "asOf",
+    OpenApiTypes.STR,
+    description="The moment to resolve (ISO-8601 date or date-time; default now).",
+)
+
+
+class RcmlSearchView(QueryParameters, APIView):
     """The RCML a number answers with at a moment (BG_ADMIN and the operator; AA_ADMIN → 403)."""
+
+    def accepted_query_parameters(self) -> list[str]:
+        return [AS_OF.name]
 
     @extend_schema(
         tags=["RCML"],
@@ -59,13 +72,9 @@ class RcmlSearchView(APIView):
             OpenApiParameter(
                 "phoneNumber", OpenApiTypes.STR, OpenApiParameter.PATH, description="Digits."
             ),
-            OpenApiParameter(
-                "asOf",
-                OpenApiTypes.STR,
-                description="The moment to resolve (ISO-8601 date or date-time; default now).",
-            ),
+            AS_OF,
         ],
-        responses={200: RcmlSerializer},
+        responses={200: RcmlSerializer, **refusals(403, 409)},
     )
     def get(self, request: Request, phoneNumber: str) -> Response:
         user = request.user

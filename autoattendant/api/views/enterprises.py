@@ -36,7 +36,8 @@ ENTERPRISE_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
     output=EnterpriseSerializer,
     create_request=EnterpriseWriteSerializer,
     update_request=EnterpriseWriteSerializer,
-    sort_fields=ENTERPRISE_SORT,
+    forbidden=("list", "retrieve", "create", "update", "partial_update", "destroy"),
+    conflict_free=("create",),
 )
 class EnterpriseViewSet(ResourceViewSet):
     """The operator's customers; superusers only."""

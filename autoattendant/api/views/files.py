@@ -10,8 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import re_path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import MultiPartParser
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +20,9 @@ from ...models import Announcement
 from ...models.announcement import announcement_upload_to
 from ...services.announcements import do_upload_announcement_file
 from ..envelope import error_response
+from ..parsers import MultiPartParser
+from ..query import QueryParameters
+from ..schema import refusals
 from ..serializers.announcements import (
     ANNOUNCEMENT_NAMES,
     AnnouncementSerializer,
@@ -55,16 +57,13 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None  # the next handler (memory or temporary file) builds the file
 
 
-class AnnouncementFileView(APIView):
+class AnnouncementFileView(QueryParameters, APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         tags=["Announcements"],
         request={"multipart/form-data": AnnouncementUploadSerializer},
-        responses={
-            200: AnnouncementSerializer,
-            413: OpenApiResponse(description="Too large (606)."),
-        },
+        responses={200: AnnouncementSerializer, **refusals(409)},
         summary="Upload the announcement's WAV file (multipart field `file`)",
     )
     def post(self, request, sid: str) -> Response:

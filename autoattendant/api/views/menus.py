@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models.functions import Lower
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from ...access import resolve_enterprise, scope
@@ -41,12 +40,6 @@ MENU_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
     output=MenuSerializer,
     create_request=MenuCreateSerializer,
     update_request=MenuUpdateSerializer,
-    sort_fields=MENU_SORT,
-    list_parameters=[
-        OpenApiParameter("name", str, description="Part of the name, any case."),
-        OpenApiParameter("enterpriseSid", str),
-        OpenApiParameter("autoAttendantSid", str),
-    ],
 )
 class MenuViewSet(ResourceViewSet):
     """Menus of the caller's AA systems; BG_ADMIN and AA_ADMIN alike."""

@@ -56,12 +56,11 @@ PHONE_NUMBER_SORT = {"phoneNumber": "number", "dateCreated": "date_created"}
     output=PhoneNumberSerializer,
     create_request=PhoneNumberCreateSerializer,
     update_request=PhoneNumberUpdateSerializer,
-    sort_fields=PHONE_NUMBER_SORT,
+    # Provisioning and releasing are the operator's; extension fields the enterprise admin's.
+    forbidden=("create", "update", "partial_update", "destroy"),
     list_parameters=[
-        OpenApiParameter("enterpriseSid", str),
         OpenApiParameter("autoAttendantSid", str, description="Main numbers of this system."),
         OpenApiParameter("number", str, description="Digits contained in the number."),
-        OpenApiParameter("isExtension", str, enum=["true", "false"]),
     ],
 )
 class PhoneNumberViewSet(ResourceViewSet):

@@ -10,6 +10,8 @@ from ...errors import Errors
 from ...models import AutoAttendantSystem
 from ...services.menus import get_system_for
 from ...services.schedules import do_replace_schedule, read_schedule
+from ..query import QueryParameters
+from ..schema import refusals
 from ..serializers.schedules import (
     SCHEDULE_NAMES,
     FullScheduleSerializer,
@@ -20,18 +22,27 @@ from ..serializers.schedules import (
 )
 from ..viewsets import body, validated
 
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "autoAttendantSid", str, required=True, description="The AA system whose schedule to read."
+    )
+]
+
 
 def _blocks(system: AutoAttendantSystem, schedule_type: str | None = None) -> list[dict]:
     return ScheduleBlockSerializer(read_schedule(system, schedule_type), many=True).data
 
 
-class ScheduleViewSet(viewsets.ViewSet):
+class ScheduleViewSet(QueryParameters, viewsets.ViewSet):
     """An AA system's schedule; BG_ADMIN and AA_ADMIN alike (and the operator)."""
+
+    def accepted_query_parameters(self) -> list[str]:
+        return [p.name for p in SEARCH_PARAMETERS] if self.action == "search" else []
 
     @extend_schema(
         tags=["Schedules"],
-        request=ScheduleWriteSerializer,
-        responses={200: ScheduleSerializer},
+        request={"application/json": ScheduleWriteSerializer},
+        responses={200: ScheduleSerializer, **refusals(409)},
         description="Replaces every block of `scheduleType` of the AA system, atomically; "
         "the other type is kept.",
     )
@@ -51,8 +62,8 @@ class ScheduleViewSet(viewsets.ViewSet):
 
     @extend_schema(
         tags=["Schedules"],
-        parameters=[OpenApiParameter("autoAttendantSid", str, required=True)],
-        responses={200: FullScheduleSerializer},
+        parameters=SEARCH_PARAMETERS,
+        responses={200: FullScheduleSerializer, **refusals(409)},
     )
     def search(self, request: Request) -> Response:
         sid = request.query_params.get("autoAttendantSid")

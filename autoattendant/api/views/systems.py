@@ -3,7 +3,6 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from ...access import resolve_enterprise
@@ -44,12 +43,7 @@ def _live_numbers():
     output=AutoAttendantSystemSerializer,
     create_request=AutoAttendantSystemWriteSerializer,
     update_request=AutoAttendantSystemWriteSerializer,
-    sort_fields=SYSTEM_SORT,
-    list_parameters=[
-        OpenApiParameter("name", str, description="Part of the name, any case."),
-        OpenApiParameter("enterpriseSid", str),
-        OpenApiParameter("status", str, enum=SystemStatus.values),
-    ],
+    forbidden=("create", "update", "partial_update"),  # extensions: the enterprise admin's
 )
 class AutoAttendantSystemViewSet(ResourceViewSet):
     """AA systems of the caller's enterprise. Every enterprise role may manage them; only

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.urls import re_path
 from django.utils import timezone
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,8 @@ from ...access import scope
 from ...models import Enterprise
 from ...services.usage import SUBRESOURCES, UsageTable, parse_usage_date, usage_series
 from ..pagination import SequencePage
+from ..query import QueryParameters
+from ..schema import PAGING_PARAMETERS, ApiSchema
 from ..serializers.usage import UsageRecordPageSerializer, UsageRecordSerializer
 
 # Subresources whose period is fixed: they ignore dates.
@@ -40,10 +41,13 @@ DOCS = {
         "Yearly usage records",
         "One record per calendar year; default last year and this one (to today).",
     ),
-    "today": ("Today's usage record", "Today (UTC). Takes no dates."),
-    "yesterday": ("Yesterday's usage record", "Yesterday (UTC). Takes no dates."),
-    "thismonth": ("This month's usage record", "The 1st of this month to today. No dates."),
-    "lastmonth": ("Last month's usage record", "The whole previous month. Takes no dates."),
+    "today": ("Today's usage record", "Today (UTC); dates sent are ignored."),
+    "yesterday": ("Yesterday's usage record", "Yesterday (UTC); dates sent are ignored."),
+    "thismonth": (
+        "This month's usage record",
+        "The 1st of this month to today; dates sent are ignored.",
+    ),
+    "lastmonth": ("Last month's usage record", "The whole previous month; dates sent are ignored."),
 }
 
 RULE = (
@@ -60,13 +64,29 @@ DATE_PARAMETERS = [
     OpenApiParameter("endTime", str, description="Alias of endDate."),
 ]
 COMMON_PARAMETERS = [
-    OpenApiParameter("enterpriseSid", str, description="Only this enterprise (superusers)."),
-    OpenApiParameter("page", int, description="Page to return, from 0."),
-    OpenApiParameter("pageSize", int, description="Records per page (default 10, at most 1000)."),
+    OpenApiParameter(
+        "enterpriseSid", str, description="Only this enterprise (for superusers: any of them)."
+    ),
+    *PAGING_PARAMETERS,
 ]
 
 
-class UsageSchema(AutoSchema):
+# A fixed period takes the dates as the others do, and ignores them (a client may send every
+# subresource the same query).
+IGNORED_DATE_PARAMETERS = [
+    OpenApiParameter(p.name, str, description="Ignored: the period is fixed.", deprecated=True)
+    for p in DATE_PARAMETERS
+]
+
+
+def usage_parameters(kind: str) -> list[OpenApiParameter]:
+    """What ``kind`` takes: the dates (ignored where the period is fixed), the enterprise and
+    paging — the schema documents these, the view refuses others."""
+    dates = IGNORED_DATE_PARAMETERS if kind in UNDATED else DATE_PARAMETERS
+    return [*dates, *COMMON_PARAMETERS]
+
+
+class UsageSchema(ApiSchema):
     """One view class serves every subresource; each path gets its own summary."""
 
     def get_summary(self):
@@ -76,8 +96,7 @@ class UsageSchema(AutoSchema):
         return DOCS[self.view.kind][1] + RULE
 
     def get_override_parameters(self):
-        dated = self.view.kind not in UNDATED
-        return [*(DATE_PARAMETERS if dated else []), *COMMON_PARAMETERS]
+        return usage_parameters(self.view.kind)
 
 
 def _date_param(request: Request, name: str, alias: str, today):
@@ -89,9 +108,12 @@ def _date_param(request: Request, name: str, alias: str, today):
 
 
 @extend_schema(tags=["Usage records"], responses={200: UsageRecordPageSerializer})
-class UsageRecordsView(APIView):
+class UsageRecordsView(QueryParameters, APIView):
     kind = "records"
     schema = UsageSchema()
+
+    def accepted_query_parameters(self) -> list[str]:
+        return [p.name for p in usage_parameters(self.kind)]
 
     def get(self, request: Request) -> Response:
         now = timezone.now()
@@ -113,14 +135,20 @@ class UsageRecordsView(APIView):
 
 
 def usage_routes() -> list:
-    """The base resource and each subresource, with or without a trailing slash."""
+    """The base resource and each subresource, with or without a trailing slash.
+
+    The spec heads the resource ``/phonenumbers/usage/records…`` and shows it as
+    ``/phonenumber/usage/records…`` in its examples: both are served, the singular documented
+    (the plural is left out of the schema)."""
     base = "phonenumber/usage/records"
-    return [
-        re_path(rf"^{base}/?$", UsageRecordsView.as_view(kind="records"), name="usage-records"),
-        *(
+    plural = "phonenumbers/usage/records"
+    routes = []
+    for kind in ("records", *SUBRESOURCES):
+        tail = "" if kind == "records" else f"/{kind}"
+        routes += [
             re_path(
-                rf"^{base}/{kind}/?$", UsageRecordsView.as_view(kind=kind), name=f"usage-{kind}"
-            )
-            for kind in SUBRESOURCES
-        ),
-    ]
+                rf"^{base}{tail}/?$", UsageRecordsView.as_view(kind=kind), name=f"usage-{kind}"
+            ),
+            re_path(rf"^{plural}{tail}/?$", UsageRecordsView.as_view(kind=kind, schema=None)),
+        ]
+    return routes

@@ -47,7 +47,7 @@ USER_SORT = {"name": Lower("name"), "email": Lower("email"), "dateCreated": "dat
     create_request=UserCreateSerializer,
     create_output=CreatedUserSerializer,
     update_request=UserUpdateSerializer,
-    sort_fields=USER_SORT,
+    forbidden=("create", "update", "partial_update", "destroy"),
 )
 class UserViewSet(ResourceViewSet):
     """Enterprise users. BG_ADMIN manages its own enterprise's users; AA_ADMIN only reads."""

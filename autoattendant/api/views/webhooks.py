@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable
+from time import perf_counter
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from django.core.exceptions import TooManyFieldsSent
@@ -33,6 +34,7 @@ from django.urls import re_path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from ... import metrics
 from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
 from ...callflow.state import carries_state
@@ -56,6 +58,8 @@ TWILIO_SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
 
 #: The fallback URL's answer, built once: it must work with the database and cache down.
 _FALLBACK_DOCUMENT = engine.apology_rcml()
+#: How every apology ends, whatever came before it: the apology sentence and ``<Hangup/>``.
+_APOLOGY_END = _FALLBACK_DOCUMENT[_FALLBACK_DOCUMENT.index("<Say") :]
 
 
 def _xml(document: str, status: int = 200) -> HttpResponse:
@@ -233,29 +237,51 @@ def _serve(
     dialect: Dialect,
     refusal: Callable[[HttpRequest, dict], HttpResponse | None],
 ) -> HttpResponse:
+    """The dialect's answer to one platform request, counted and timed
+    (:func:`autoattendant.metrics.record_call`: one increment and one observation)."""
+    started = perf_counter()
+    response, outcome = _answer(request, dialect, refusal)
+    metrics.record_call(dialect.name, outcome, perf_counter() - started)
+    return response
+
+
+def _answer(
+    request: HttpRequest,
+    dialect: Dialect,
+    refusal: Callable[[HttpRequest, dict], HttpResponse | None],
+) -> tuple[HttpResponse, str]:
     """Method check, parameters, the dialect's ``refusal`` check, then the engine's answer —
-    with an apology instead of any error."""
+    with an apology instead of any error; and the outcome (``answered``, ``refused`` or
+    ``apology``)."""
     if request.method not in ("GET", "POST"):
         response = _refused(405)
         response["Allow"] = "GET, POST"
-        return response
+        return response, "refused"
     params: dict[str, str] = {}
     try:
         params = _platform_params(request)
         refused = refusal(request, params)
         if refused is not None:
-            return refused
+            return refused, "refused"
         reply = answer_call(
             params, base_url=base_url_for(request), instant=timezone.now(), dialect=dialect
         )
-        return _xml(reply.document, reply.status)
     except Exception:
+        call_sid = params.get("CallSid", "")
         logger.exception(
             "Call flow failed (CallSid=%s, To=%s); answered with an apology",
-            params.get("CallSid", ""),
+            call_sid,
             params.get("To", ""),
+            extra={"CallSid": call_sid},
         )
-        return _xml(engine.apology_rcml())
+        return _xml(engine.apology_rcml()), "apology"
+    if reply.status != 200:
+        outcome = "refused"
+    elif reply.document.endswith(_APOLOGY_END):
+        outcome = "apology"
+    else:
+        outcome = "answered"
+    return _xml(reply.document, reply.status), outcome
 
 
 def _restcomm_refusal(request: HttpRequest, params: dict) -> HttpResponse | None:
@@ -269,9 +295,11 @@ def _restcomm_refusal(request: HttpRequest, params: dict) -> HttpResponse | None
 def _twiml_refusal(request: HttpRequest, params: dict) -> HttpResponse | None:
     if _twilio_signed(request):
         return None
+    call_sid = params.get("CallSid", "")
     logger.warning(
         "Refused TwiML request without a valid X-Twilio-Signature (CallSid=%s)",
-        params.get("CallSid", ""),
+        call_sid,
+        extra={"CallSid": call_sid},
     )
     return _refused(403)
 

@@ -22,7 +22,7 @@ from ...services.announcements import (
     do_update_announcement,
     do_upload_announcement_file,
 )
-from ..forms import AnnouncementForm
+from ..forms.announcements import AnnouncementForm
 from .base import confirm_delete, console_view, place_error, visible
 
 

@@ -1,15 +1,38 @@
-"""Operator staff (superusers) have no enterprise: they pick the one the console acts for."""
+"""Logging in, with the failure limits of every login (``login_throttle``); operator staff
+(superusers) have no enterprise: they pick the one the console acts for."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ...choices import EnterpriseStatus
+from ...login_throttle import ThrottledLoginMixin
 from ...models import Enterprise
+from ..forms.auth import EmailAuthenticationForm
 from .base import SESSION_ENTERPRISE
+
+
+class LoginForm(ThrottledLoginMixin, EmailAuthenticationForm):
+    """The email login form, refused past the failure limits."""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; an attempt the failure limits refuse gets the form again, with their
+    message, as a 429."""
+
+    template_name = "console/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
 
 @login_required

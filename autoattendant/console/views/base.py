@@ -18,7 +18,7 @@ from ...access import get_visible
 from ...choices import EnterpriseStatus
 from ...errors import AppError, ErrorCode, Errors
 from ...models import Enterprise
-from ..forms import ServiceForm
+from ..forms.base import ServiceForm
 
 # Superusers have no enterprise of their own: the one they chose is kept in the session.
 SESSION_ENTERPRISE = "console_enterprise_sid"
@@ -147,9 +147,10 @@ def confirm_delete(
 def place_error(form: ServiceForm, error: AppError) -> None:
     """Show a service's refusal in ``form``. The service names fields as the models do; the
     form's ``error_field`` says where each shows. A field error (400): each message next to its
-    field. A refusal (409, 403): explained in words next to the field it concerns — the one its
-    error code, its ``field`` or its data names — with any list of details (the password
-    policy's messages) below; otherwise above the form."""
+    field, in the form's words (``error_message``). A refusal (409, 403): explained in words
+    next to the field it concerns — the one its error code, its ``field`` or its data names —
+    with any list of details (the password policy's messages) below; otherwise above the
+    form."""
     data = error.data if isinstance(error.data, dict) else {}
 
     def add(field: str | None, message: str) -> None:
@@ -158,7 +159,7 @@ def place_error(form: ServiceForm, error: AppError) -> None:
 
     if error.error is Errors.VALIDATION:
         placed = [
-            (field, message)
+            (field, form.error_message(name, message))
             for name, message in data.items()
             if isinstance(message, str) and (field := form.error_field(name)) is not None
         ]

@@ -10,7 +10,7 @@ from ...choices import ActionType
 from ...errors import Errors
 from ...models import Announcement, AutoAttendantSystem, Menu, ScheduleBlock
 from ...services.menus import keypad_order
-from ..forms import data_kind
+from ..forms.actions import data_kind
 from ..week import menu_colour
 from .base import console_view, visible
 

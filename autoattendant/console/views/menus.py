@@ -10,7 +10,8 @@ from django.urls import reverse
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu
 from ...services.menus import do_create_menu, do_delete_menu, do_update_menu
-from ..forms import MenuForm, action_kinds
+from ..forms.actions import action_kinds
+from ..forms.menus import MenuForm
 from ..week import PALETTE
 from .base import confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices

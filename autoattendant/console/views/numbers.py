@@ -12,11 +12,16 @@ from django.shortcuts import redirect, render
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, PhoneNumber
 from ...services.numbers import do_update_number, may_edit_directory
-from ..forms import NumberForm
+from ..forms.numbers import NumberForm
 from .base import console_view, place_error, visible
 from .pickers import system_choices
 
 PAGE_SIZE = 100
+
+DIRECTORY_REFUSED = (
+    "Extensions are edited by an enterprise administrator: the extension fields sent were "
+    "refused, and nothing was saved."
+)
 
 
 @console_view()
@@ -62,6 +67,14 @@ def number_edit(request: HttpRequest, sid: str) -> HttpResponse:
         systems=system_choices(request.enterprise),
         edit_extensions=edit_extensions,
     )
+    if (
+        request.method == "POST"
+        and not edit_extensions
+        and any(name in request.POST for name in NumberForm.EXTENSION_FIELDS)
+    ):
+        # Not offered to this user, sent anyway (a page opened before a change of role, a
+        # hand-made post): refused in words, never dropped behind a "saved".
+        form.add_error(None, DIRECTORY_REFUSED)
     if request.method == "POST" and form.is_valid():
         try:
             do_update_number(request.user, phone, **form.changes())

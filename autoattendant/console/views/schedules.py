@@ -1,5 +1,9 @@
 """The schedule editor: the week drawn as a grid, weekly time ranges and special days.
 
+With JavaScript the grid is a painter (``static/console/week-painter.js``): it edits the rows of
+the weekly form, which posts them as it always has — the list stays the fallback without
+JavaScript and the place for times to the minute.
+
 Each of the two forms replaces that schedule type of the AA system through the same service as
 ``POST /schedule``; its refusals (overlaps, bad times, a menu of another system) come back naming
 ``schedule[i].entries[j].start_time``… — the rows' own field names — and are shown on the row
@@ -19,8 +23,8 @@ from ...choices import ScheduleType
 from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu
 from ...services.schedules import BlockInput, EntryInput, do_replace_schedule, read_schedule
-from ..forms import DAYS, SpecialDayFormSet, WeeklyFormSet
-from ..week import DAY_NAMES, menu_colour, week_grid
+from ..forms.schedules import DAYS, SpecialDayFormSet, WeeklyFormSet
+from ..week import DAY_NAMES, ink_on, menu_colour, menu_mark, week_grid
 from .base import console_view, explain, visible
 
 _AT = re.compile(r"^schedule\[(\d+)\](?:\.entries\[(\d+)\])?(?:\.(\w+))?$")
@@ -144,6 +148,19 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
     menus = list(Menu.objects.filter(auto_attendant=system).order_by("date_created", "sid"))
     colours = {m.sid: menu_colour(m.color_code, i) for i, m in enumerate(menus)}
     names = {m.sid: m.name for m in menus}
+    # Each menu's colour, the text colour that reads on it, and a mark (A, B, …) so that the
+    # grid never tells menus apart by colour alone; the painter (week-painter.js) reads the same.
+    legend = [
+        {
+            "sid": m.sid,
+            "name": m.name,
+            "colour": colours[m.sid],
+            "ink": ink_on(colours[m.sid]),
+            "mark": menu_mark(i),
+        }
+        for i, m in enumerate(menus)
+    ]
+    looks = {item["sid"]: item for item in legend}
     options = sorted(((m.sid, m.name) for m in menus), key=lambda o: o[1].lower())
     blocks = read_schedule(system)
 
@@ -208,6 +225,8 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
         {
             "menu_name": names.get(r["menu"], "?"),
             "colour": colours.get(r["menu"], "#999"),
+            "ink": looks[r["menu"]]["ink"] if r["menu"] in looks else "#000000",
+            "mark": looks[r["menu"]]["mark"] if r["menu"] in looks else "",
             "day": r["day"],
             "start": r["start_time"],
             "end": r["end_time"],
@@ -220,7 +239,7 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
         "console/schedule.html",
         {
             "system": system,
-            "menus": [(m, colours[m.sid]) for m in menus],
+            "legend": legend,
             "weekly": weekly,
             "special": special,
             "errors": errors,

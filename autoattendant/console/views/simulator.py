@@ -19,7 +19,7 @@ from django.utils import timezone
 from ...errors import AppError
 from ...models import Announcement, Menu, PhoneNumber
 from ...services.simulation import parse_inputs, simulate_call
-from ..forms import SimulatorForm
+from ..forms.simulator import SimulatorForm
 from .base import console_view, explain
 
 KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")

@@ -4,7 +4,6 @@ create / edit (time zone, numbers, extensions, timeout and invalid-input handlin
 from __future__ import annotations
 
 import functools
-import zoneinfo
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -16,7 +15,9 @@ from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
 from ...services.numbers import may_edit_directory
 from ...services.systems import do_create_system, do_delete_system, do_update_system
-from ..forms import SystemForm, action_kinds
+from ...timezones import iana_zones
+from ..forms.actions import action_kinds
+from ..forms.systems import SystemForm
 from ..week import menu_colour
 from .base import confirm_delete, console_view, place_error, visible
 from .pickers import announcement_choices, extension_numbers, menu_choices
@@ -26,7 +27,7 @@ SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "defa
 
 @functools.cache
 def time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
+    return sorted(iana_zones())
 
 
 def _live_numbers():

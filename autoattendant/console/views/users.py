@@ -12,7 +12,7 @@ from ...choices import UserStatus
 from ...errors import AppError, Errors
 from ...models import User
 from ...services.users import do_create_user, do_delete_user, do_update_user
-from ..forms import UserForm
+from ..forms.users import UserForm
 from .base import confirm_delete, console_view, place_error, visible
 
 PAGE_SIZE = 100
