@@ -125,3 +125,12 @@ def test_the_schedule_answers_every_hour_of_the_week(demo, local, menu):
     resolution = resolve(snapshot, local.replace(tzinfo=NEW_YORK))
     assert Menu.objects.get(sid=resolution.menu_sid).name == menu
     assert resolution.source in ("weekly", "date_range")  # never the fallback
+
+
+def test_it_prints_the_number_and_the_webhooks_to_try(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    text = load()
+    assert "The demo's phone number: 15550100100" in text
+    for path in ("internal/rcml", "internal/twiml", "internal/fallback"):
+        assert f"http://127.0.0.1:8000/autoattendant/{path}" in text
+    assert "manage.py simulate_call 15550100100" in text

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from autoattendant.services.demo import do_load_demo
+from autoattendant.services.demo_flow import MAIN_NUMBER
 
 
 class Command(BaseCommand):
@@ -30,5 +31,18 @@ class Command(BaseCommand):
         out.write("  Try the API:")
         out.write(
             f"    curl -u {admin.account_sid}:{admin.auth_token} {base}/autoattendant/user/search"
+        )
+        out.write("")
+        out.write(f"  The demo's phone number: {MAIN_NUMBER}")
+        out.write(f"  Restcomm webhook (Voice URL, POST):  {base}/autoattendant/internal/rcml")
+        out.write(f"  Twilio/TwiML webhook (POST):         {base}/autoattendant/internal/twiml")
+        out.write(f"  Voice fallback URL:                  {base}/autoattendant/internal/fallback")
+        out.write("  Walk a call (another terminal):")
+        out.write(
+            f"    .venv/bin/python manage.py simulate_call {MAIN_NUMBER} --input 1,-,9 "
+            f"--base-url {base}"
+        )
+        out.write(
+            f"    curl -d To={MAIN_NUMBER} -d CallSid=CA1 {base}/autoattendant/internal/rcml"
         )
         out.write("")
