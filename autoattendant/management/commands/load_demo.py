@@ -42,7 +42,5 @@ class Command(BaseCommand):
             f"    .venv/bin/python manage.py simulate_call {MAIN_NUMBER} --input 1,-,9 "
             f"--base-url {base}"
         )
-        out.write(
-            f"    curl -d To={MAIN_NUMBER} -d CallSid=CA1 {base}/autoattendant/internal/rcml"
-        )
+        out.write(f"    curl -d To={MAIN_NUMBER} -d CallSid=CA1 {base}/autoattendant/internal/rcml")
         out.write("")
