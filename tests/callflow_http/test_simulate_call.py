@@ -52,7 +52,7 @@ def test_silence_speech_and_dial_statuses(world):
 
 
 def test_play_urls_default_to_the_public_base_url(world, settings):
-    assert "play: http://localhost:8000/autoattendant/internal/" in run(MAIN_NUMBER, "--input", "1")
+    assert "play: http://127.0.0.1:8000/autoattendant/internal/" in run(MAIN_NUMBER, "--input", "1")
     settings.PUBLIC_BASE_URL = "https://aa.example.com"
     assert "play: https://aa.example.com/autoattendant/" in run(MAIN_NUMBER, "--input", "1")
 

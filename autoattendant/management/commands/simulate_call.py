@@ -12,7 +12,7 @@ from ...services.simulation import Simulation, parse_inputs, simulate_call
 from ...timestamps import parse_instant
 
 #: Where ``runserver`` listens: the base of Play URLs when no public base URL is configured.
-LOCAL_BASE_URL = "http://localhost:8000"
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # where `make demo` serves
 
 _INPUT_HELP = (
     "Comma-separated caller inputs: keys (1, *, 101#), '-' or nothing for silence, "
