@@ -215,30 +215,24 @@ class CallReply:
 _QUIET_WINDOW = timedelta(days=1)
 
 
-def _opening_document(
-    ref: FlowRef, instant: datetime, base_url: str, dialect: Dialect
-) -> str | None:
-    """The entry document for ``ref`` at ``instant`` when it is the one the schedule gives for a
-    whole window of time, remembered for that window: until the schedule's next change of menu
-    (:func:`~autoattendant.callflow.schedule.next_change`), under the flow's versioned key. Only
-    a live system's menu prompt is remembered (an apology is worked out, and logged, every
-    time); ``None`` when there is nothing to remember."""
-    capacity = answers_capacity()
-    if not capacity or not ref.live:
+def _opening_key(ref: FlowRef, base_url: str, dialect: Dialect) -> tuple | None:
+    """Where a live system's entry document is remembered for its schedule window (``None``
+    when answers are not remembered, or the system takes no calls)."""
+    if not answers_capacity() or not ref.live:
         return None
-    cache_key = flow_key(ref, base_url)
-    key = (cache_key, state_key(), dialect.name, "opening")
-    hit = local_answers.get(key)
-    if hit is not None and hit[0] <= instant < hit[1]:
-        return hit[2]
-    system = get_flow(ref, base_url, cache_key)
-    result = answer_entry(ref, instant, base_url, dialect).result
+    return (flow_key(ref, base_url), state_key(), dialect.name, "opening")
+
+
+def _remember_opening(key: tuple, answer: Answer, instant: datetime) -> None:
+    """Remember a menu prompt until the schedule's next change of menu
+    (:func:`~autoattendant.callflow.schedule.next_change`); an apology is worked out, and
+    logged, every time."""
+    result = answer.result
     if result.error_code is not None or result.ended:
-        return None
-    change = next_change(system, instant)
+        return
+    change = next_change(answer.system, instant)
     until = change if change is not None else instant + _QUIET_WINDOW
-    local_answers.put(key, (instant, until, result.rcml), capacity)
-    return result.rcml
+    local_answers.put(key, (instant, until, result.rcml), answers_capacity())
 
 
 def answer_call(
@@ -284,10 +278,14 @@ def answer_call(
             extra={"CallSid": call_sid},
         )
         return CallReply(engine.apology_rcml())
-    document = _opening_document(ref, instant, base_url, dialect)
-    if document is not None:
-        return CallReply(bind(document, call_sid, instant))
+    opening_key = _opening_key(ref, base_url, dialect)
+    if opening_key is not None:
+        hit = local_answers.get(opening_key)
+        if hit is not None and hit[0] <= instant < hit[1]:
+            return CallReply(bind(hit[2], call_sid, instant))
     answer = answer_entry(ref, instant, base_url, dialect)
+    if opening_key is not None:
+        _remember_opening(opening_key, answer, instant)
     if answer.result.error_code is not None:
         logger.info(
             "Call to %s (CallSid=%s): %s",

@@ -35,3 +35,64 @@ def test_other_databases_and_notifications_off_do_not_listen(settings, setting) 
     wrapper = SimpleNamespace(vendor=value if name == "vendor" else "postgresql", connection=raw)
     watch.connection_created(sender=None, connection=wrapper)
     assert raw not in watch._listening
+
+
+class Diagnostic(SimpleNamespace):
+    """What psycopg hands a notice handler."""
+
+
+class WeakRefable:
+    """Stands for a raw connection (WeakSets need weak references)."""
+
+
+@pytest.mark.parametrize(
+    ("severity", "lost"), [("FATAL", True), ("PANIC", True), ("WARNING", False)]
+)
+def test_only_a_terminating_notice_marks_a_connection_lost(severity, lost) -> None:
+    watch = RouteWatch()
+    raw = WeakRefable()
+    before = watch._generation
+    watch._noticed(raw, Diagnostic(severity_nonlocalized=severity))
+    assert (raw in watch._lost) is lost
+    assert (watch._generation > before) is lost
+
+
+class BrokenSqlite:
+    """A SQLite connection that can no longer answer (a file gone, a closed handle)."""
+
+    total_changes = 0
+
+    def execute(self, sql: str):
+        raise RuntimeError("unable to open database file")
+
+
+def test_an_unanswerable_sqlite_connection_reads_routes_every_time(caplog) -> None:
+    watch = RouteWatch()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=BrokenSqlite())
+    assert watch._sqlite_generation(wrapper) is None
+    assert "SQLite change check unavailable" in caplog.text
+
+
+class CountingSqlite:
+    """A SQLite connection whose data_version and total_changes the test moves."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self.total_changes = 0
+
+    def execute(self, sql: str):
+        assert sql == "PRAGMA data_version"
+        return SimpleNamespace(fetchone=lambda: (self.version,))
+
+
+def test_sqlite_generation_moves_on_any_commit_by_another_connection_or_own_write() -> None:
+    watch = RouteWatch()
+    raw = CountingSqlite()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
+    first = watch._sqlite_generation(wrapper)
+    assert watch._sqlite_generation(wrapper) == first  # nothing changed
+    raw.version += 1  # another connection committed
+    second = watch._sqlite_generation(wrapper)
+    assert second != first
+    raw.total_changes += 1  # this connection wrote
+    assert watch._sqlite_generation(wrapper) != second
