@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The platforms' webhooks are answered here, past everything below (see its docstring).
+    "autoattendant.middleware.PlatformWebhookMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,7 +246,7 @@ TTS_LANGUAGES = env_list(
 DIAL_BY_NAME_MIN_SCORE = env_int("DIAL_BY_NAME_MIN_SCORE", 80)
 
 # The call flow's process-local memory (docs/performance.md). Compiled flows in front of the
-# shared cache (unset: 1024 in front of Redis, none in front of the in-process cache), engine
+# shared cache (in front of Redis and of the in-process cache alike, which pickles too), engine
 # answers, and routes (number → system), which on PostgreSQL are dropped on the notification of
 # any change to numbers, systems or enterprises; turn those notifications off behind a
 # transaction-mode connection pooler, which cannot keep a LISTEN.

@@ -1,7 +1,7 @@
-"""Under ``/autoattendant/`` a crash outside the REST framework still answers the JSON
-envelope (never Django's HTML page, whatever DEBUG says); the API's responses are counted by
-status class for ``/metrics``; a NUL byte in the path or query string of an API request is
-refused with a 400 before any view looks anything up."""
+"""The platforms' webhooks skip the browser's middleware; under ``/autoattendant/`` a crash
+outside the REST framework still answers the JSON envelope (never Django's HTML page, whatever
+DEBUG says); the API's responses are counted by status class for ``/metrics``; a NUL byte in the
+path or query string of an API request is refused with a 400 before any view looks anything up."""
 
 from __future__ import annotations
 
@@ -20,6 +20,33 @@ logger = logging.getLogger(__name__)
 
 _API_PREFIX = "/autoattendant/"
 _WEBHOOK_PREFIX = "/autoattendant/internal/"
+
+
+class PlatformWebhookMiddleware:
+    """A telephony platform's request goes straight to its webhook view, past the middleware
+    below this one.
+
+    Placed right after ``SecurityMiddleware`` (HTTPS redirect and security headers still apply),
+    it serves the three webhook paths (``/autoattendant/internal/{rcml,twiml,fallback}``, with or
+    without a trailing slash) itself: a platform sends no cookie, session, CSRF token or user,
+    and the views answer every error with RCML themselves, so sessions, CSRF, authentication,
+    messages, frame options and the API's error envelope have nothing to do there — but cost a
+    waiting caller about half of what a bare Django view costs, and URL resolution through the
+    project's patterns more. Any other path goes on down the chain unchanged. The webhooks stay
+    in the URLconf too (``reverse()`` and any deployment that drops this middleware).
+    """
+
+    def __init__(self, get_response):
+        from .api.views.webhooks import webhook_views
+
+        self.get_response = get_response
+        self.views = webhook_views()
+
+    def __call__(self, request):
+        view = self.views.get(request.path_info)
+        if view is None:
+            return self.get_response(request)
+        return view(request)
 
 
 class ApiErrorMiddleware:

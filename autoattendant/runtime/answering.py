@@ -45,7 +45,6 @@ from .lookup import FlowRef, lookup_number, lookup_system
 from .store import answers_capacity, flow_key, get_flow, local_answers
 
 __all__ = [
-    "RCML_PATH",
     "WEBHOOK_PATH",
     "Answer",
     "CallReply",
@@ -62,7 +61,6 @@ logger = logging.getLogger(__name__)
 #: Where a platform fetches its documents: ``/autoattendant/internal/{dialect}``. Every URL the
 #: engine emits points back at the webhook the call entered by, so a call keeps its dialect.
 WEBHOOK_PATH = "/autoattendant/internal/{}"
-RCML_PATH = WEBHOOK_PATH.format(RESTCOMM.name)
 
 
 def state_key() -> bytes:

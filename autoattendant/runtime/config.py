@@ -17,9 +17,19 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-__all__ = ["HotSettings", "hot"]
+__all__ = [
+    "DEFAULT_LOCAL_ANSWERS",
+    "DEFAULT_LOCAL_FLOWS",
+    "HotSettings",
+    "forget_with_settings",
+    "hot",
+]
 
 _KEY_LABEL = b"autoattendant.callflow.state.v1"
+#: Compiled flows each process keeps unless ``CALLFLOW_LOCAL_FLOWS`` says otherwise.
+DEFAULT_LOCAL_FLOWS = 1024
+#: Engine answers each process remembers unless ``CALLFLOW_LOCAL_ANSWERS`` says otherwise.
+DEFAULT_LOCAL_ANSWERS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +69,7 @@ def _read() -> HotSettings:
         route_notifications=settings.CALLFLOW_ROUTE_NOTIFICATIONS,
         routes_max_age=float(settings.CALLFLOW_ROUTES_MAX_AGE),
         local_routes=settings.CALLFLOW_LOCAL_ROUTES,
-        local_flows=1024 if local_flows is None or local_flows < 0 else local_flows,
+        local_flows=DEFAULT_LOCAL_FLOWS if local_flows is None or local_flows < 0 else local_flows,
         local_answers=settings.CALLFLOW_LOCAL_ANSWERS,
         cache_seconds=settings.CALLFLOW_CACHE_SECONDS,
         max_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
@@ -83,7 +93,21 @@ def hot() -> HotSettings:
     return _current
 
 
+#: What else is worked out from the settings and must go with them (see
+#: :func:`forget_with_settings`).
+_dependents: list = []
+
+
+def forget_with_settings(forget):
+    """Register ``forget()`` to run whenever a setting changes: for memories worked out from
+    settings (e.g. the webhooks' base URLs, which depend on ``ALLOWED_HOSTS``)."""
+    _dependents.append(forget)
+    return forget
+
+
 @receiver(setting_changed, dispatch_uid="autoattendant.runtime.config")
 def _forget(**kwargs) -> None:
     global _current
     _current = None
+    for forget in _dependents:
+        forget()

@@ -44,7 +44,6 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import connections
 from django.db.backends.signals import connection_created
 
@@ -57,11 +56,6 @@ logger = logging.getLogger(__name__)
 
 #: The notification channel the triggers of migration 0002 notify.
 CHANNEL = "autoattendant_routes"
-
-#: Routes each process remembers (see ``CALLFLOW_LOCAL_ROUTES``).
-DEFAULT_LOCAL_ROUTES = 16384
-#: The longest a route is remembered without a notification (see ``CALLFLOW_ROUTES_MAX_AGE``).
-DEFAULT_MAX_AGE = 60.0
 
 T = TypeVar("T")
 
@@ -157,9 +151,7 @@ class RouteWatch:
         """Each new PostgreSQL connection listens as part of opening (like its session
         settings), so no request pays a round trip for it; ``generation`` listens lazily on a
         connection this missed."""
-        if connection.vendor != "postgresql" or not getattr(
-            settings, "CALLFLOW_ROUTE_NOTIFICATIONS", True
-        ):
+        if connection.vendor != "postgresql" or not hot().route_notifications:
             return
         try:
             connection.connection.execute(f"LISTEN {CHANNEL}")

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from .. import metrics
 from ..callflow.model import System
 from .compiler import compile_flow
-from .config import hot
+from .config import DEFAULT_LOCAL_ANSWERS, DEFAULT_LOCAL_FLOWS, hot
 from .lookup import FlowRef
 from .lru import LocalLru
 
@@ -53,12 +53,6 @@ def flow_key(ref: FlowRef, base_url: str) -> str:
     """The compiled flow's cache key: it names the flow's version, so it changes with every write
     the flow depends on. Whatever is derived from a flow may be remembered under it."""
     return f"aa:flow{FLOW_FORMAT}:{ref.system_sid}:{ref.version}:{_base_tag(base_url)}"
-
-
-#: Compiled flows each process keeps (see ``CALLFLOW_LOCAL_FLOWS``).
-DEFAULT_LOCAL_FLOWS = 1024
-#: Engine answers each process remembers (see ``CALLFLOW_LOCAL_ANSWERS``).
-DEFAULT_LOCAL_ANSWERS = 4096
 
 
 #: The process's most recently used compiled flows, by :func:`flow_key`.

@@ -43,3 +43,13 @@ def test_the_proxys_scheme_header_is_part_of_what_is_remembered(world, settings)
     behind_tls = Doc(Client().post(ENTRY, {"To": MAIN_NUMBER}, HTTP_X_SCHEME="https"))
     assert plain.gather.get("action").startswith("http://testserver/")
     assert behind_tls.gather.get("action").startswith("https://testserver")
+
+
+def test_a_settings_change_forgets_the_remembered_base_urls(world, settings):
+    settings.ALLOWED_HOSTS = ["aa.example.com"]
+    doc = Doc(Client().post(ENTRY, {"To": MAIN_NUMBER}, HTTP_HOST="aa.example.com"))
+    assert doc.gather.get("action").startswith("http://aa.example.com/")
+    settings.ALLOWED_HOSTS = ["other.example.org"]
+    response = Client().post(ENTRY, {"To": MAIN_NUMBER}, HTTP_HOST="aa.example.com")
+    # The host is no longer allowed: nothing built from the remembered URL.
+    assert b"aa.example.com" not in response.content

@@ -70,3 +70,14 @@ def test_a_forged_expiry_is_refused(world):
     forged = path.replace(f"Expires={expires}", f"Expires={int(expires) + 86400}")
     response = Client().post(forged, {"Digits": "9", "CallSid": Platform().call_params["CallSid"]})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("expires", ["soon", "", "1e9", "-1"])
+def test_an_expiry_that_is_not_a_number_is_refused(world, expires):
+    doc = Platform().start()
+    path = _action_path(doc)
+    current = dict(parse_qsl(urlsplit(path).query))["Expires"]
+    forged = path.replace(f"Expires={current}", f"Expires={expires}")
+    response = Client().post(forged, {"Digits": "9", "CallSid": Platform().call_params["CallSid"]})
+    assert response.status_code == 403
+    assert response.content == b"<Response><Hangup/></Response>"

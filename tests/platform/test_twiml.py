@@ -193,3 +193,49 @@ def test_an_unanswered_transfer_returns_to_the_menu_on_twilio(twilio, flow, stat
     assert call.dialled == [SALES_LINE]
     assert call.said == ["Welcome to Acme.", TEXT_LINE_UNAVAILABLE, "Welcome to Acme."]
     assert call.ended == "hangup"
+
+
+class Rewriting(DjangoTransport):
+    """A front end that hands the request over under another spelling of the same URL."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def request(self, method, url, body, headers):
+        if url.startswith(self.old + "/"):
+            url = self.new + url[len(self.old) :]
+        return super().request(method, url, body, headers)
+
+
+@pytest.mark.parametrize(
+    ("signed", "arrives"),
+    [
+        ("http://testserver:8080", "http://testserver:8080"),  # an explicit port, kept
+        ("http://testserver", "http://testserver:80"),  # signed without the default port
+        ("https://testserver:443", "https://testserver"),  # signed with it
+    ],
+)
+def test_signatures_over_urls_with_and_without_their_port(flow, settings, signed, arrives):
+    settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+    platform = TwimlPlatform(
+        Rewriting(signed, arrives),
+        voice_url=signed + TWIML,
+        to="+" + MAIN_NUMBER,
+        auth_token=TWILIO_TOKEN,
+    )
+    call = platform.call(["1", "dial:completed"])
+    assert not call.failed
+    assert call.dialled == [SALES_LINE]
+
+
+def test_a_signature_over_another_port_is_refused(flow, settings):
+    settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+    platform = TwimlPlatform(
+        Rewriting("http://testserver:8080", "http://testserver:8081"),
+        voice_url="http://testserver:8080" + TWIML,
+        to="+" + MAIN_NUMBER,
+        auth_token=TWILIO_TOKEN,
+    )
+    call = platform.call(["1"])
+    assert call.requests and call.failed

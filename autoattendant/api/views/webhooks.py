@@ -39,7 +39,7 @@ from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
 from ...callflow.state import carries_state
 from ...runtime.answering import answer_call
-from ...runtime.config import hot
+from ...runtime.config import forget_with_settings, hot
 
 __all__ = [
     "base_url_for",
@@ -49,6 +49,7 @@ __all__ = [
     "internal_twiml",
     "twilio_signature",
     "webhook_routes",
+    "webhook_views",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,10 @@ def _refused(status: int) -> HttpResponse:
     return _xml(engine.hangup_rcml(), status=status)
 
 
-#: Base URLs already worked out, by the request headers they depend on (bounded; see below).
+#: Base URLs already worked out, by the request headers they depend on (bounded; see below);
+#: forgotten whenever a setting changes (``ALLOWED_HOSTS``, ``SECURE_PROXY_SSL_HEADER`` …).
 _base_urls: dict[tuple, str] = {}
+forget_with_settings(_base_urls.clear)
 _BASE_URL_HEADERS = (
     "wsgi.url_scheme",
     "HTTP_HOST",
@@ -90,7 +93,7 @@ def base_url_for(request: HttpRequest) -> str:
 
     Working it out from the request (host validation against ``ALLOWED_HOSTS`` included) costs
     more than the rest of a warm call, so each distinct set of the headers it depends on is
-    worked out once per settings; only allowed hosts get that far (any other raises
+    worked out once; only allowed hosts get that far (any other raises
     ``DisallowedHost`` first), and the memory is bounded.
     """
     config = hot()
@@ -98,7 +101,6 @@ def base_url_for(request: HttpRequest) -> str:
         return config.public_base_url
     meta = request.META
     key = (
-        id(config),
         meta.get(config.proxy_ssl_header),
         *(meta.get(name) for name in _BASE_URL_HEADERS),
     )
@@ -205,12 +207,9 @@ def _url_variants(url: str) -> tuple[str, ...]:
 
 
 def _signed_url(request: HttpRequest) -> str:
-    """The URL the platform requested: ``PUBLIC_BASE_URL`` + path and query when set (behind a
-    proxy the request's own scheme and host are not what the platform signed)."""
-    public = hot().public_base_url
-    if public:
-        return public + request.get_full_path()
-    return request.build_absolute_uri()
+    """The URL the platform requested: the base URL (``PUBLIC_BASE_URL`` when set: behind a
+    proxy the request's own scheme and host are not what the platform signed) + path and query."""
+    return base_url_for(request) + request.get_full_path()
 
 
 def _twilio_signed(request: HttpRequest) -> bool:
@@ -342,3 +341,14 @@ def webhook_routes() -> list:
         re_path(r"^internal/twiml/?$", internal_twiml, name="internal-twiml"),
         re_path(r"^internal/fallback/?$", internal_fallback, name="internal-fallback"),
     ]
+
+
+def webhook_views() -> dict[str, Callable[[HttpRequest], HttpResponse]]:
+    """The webhooks by request path (with and without a trailing slash), for
+    :class:`autoattendant.middleware.PlatformWebhookMiddleware`."""
+    views = {"rcml": internal_rcml, "twiml": internal_twiml, "fallback": internal_fallback}
+    return {
+        f"/autoattendant/internal/{name}{slash}": view
+        for name, view in views.items()
+        for slash in ("", "/")
+    }
