@@ -6,6 +6,12 @@ answer, without reading the request or the database: the same server, middleware
 benchmark's URLconf (``bench.urls``, through ``bench.settings``), so it pays no URL resolution the
 call flow would not; ``bench/load.py`` measures the call flow side by side with it. The project
 itself never routes it.
+
+``/autoattendant/internal/baseline-lean`` is the same view answered the way the platforms' webhooks
+are: by :class:`LeanBaselineMiddleware` (``bench.settings`` puts it in place of
+``PlatformWebhookMiddleware``), right after ``SecurityMiddleware``, past the rest of the chain and
+URL resolution. The webhooks skip that work in production too, so the plain baseline is what a
+bare Django view costs, and the lean one what the webhook's own work is measured against.
 """
 
 from __future__ import annotations
@@ -13,7 +19,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-__all__ = ["BASELINE_RCML", "baseline_rcml"]
+from autoattendant.middleware import PlatformWebhookMiddleware
+
+__all__ = ["BASELINE_RCML", "LEAN_PATH", "LeanBaselineMiddleware", "baseline_rcml"]
+
+LEAN_PATH = "/autoattendant/internal/baseline-lean"
 
 _ACTION = (
     "http://127.0.0.1/autoattendant/internal/rcml?AutoAttendantSid=AA{0}&amp;Organization=EN{0}"
@@ -34,3 +44,11 @@ BASELINE_RCML = (
 def baseline_rcml(request: HttpRequest) -> HttpResponse:
     """``GET|POST /autoattendant/internal/baseline``: always the same document."""
     return HttpResponse(BASELINE_RCML, content_type="application/xml")
+
+
+class LeanBaselineMiddleware(PlatformWebhookMiddleware):
+    """The webhooks' middleware, answering :data:`LEAN_PATH` with the bare view as well."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.views = {**self.views, LEAN_PATH: baseline_rcml}

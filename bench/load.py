@@ -15,7 +15,9 @@ no Redis (and no list runs: they need the generated operator). Then:
    ``<Gather action>`` URL is kept for the key-press requests. Then ``--settle`` unmeasured
    seconds of both, so that every worker process holds the flows in its local copy.
 2. **Call flow**, at each concurrency level and for each round, three ``wrk`` runs back to back:
-   *baseline* (``POST /internal/baseline``: a constant RCML document, no database),
+   *baseline* (``POST /internal/baseline``: a constant RCML document, no database, through the
+   whole middleware chain as any Django view), *lean baseline* (the same view answered the way
+   the webhooks are, right after ``SecurityMiddleware``: ``/internal/baseline-lean``),
    *entry* (``POST /internal/rcml`` with ``To`` = a random main number, ``From``, ``CallSid``),
    *key press* (``POST`` to a random kept Gather action URL with ``Digits=1``: GO_TO_MENU).
    Every answer is checked (HTTP 200 and a ``<Gather>``); any other counts as bad.
@@ -26,7 +28,8 @@ Throughput (requests/s) and p50/p99 latency come from ``wrk`` (a C load generato
 less CPU than the server, which matters when both share the machine). ``wrk`` corrects its latency
 figures for coordinated omission: a pause of the server also counts for the requests a steady
 client would have sent during it, so p99 shows any stall of a few tens of milliseconds. The
-summary is the median over rounds; a ratio compares a run with the baseline run just before it.
+summary is the median over rounds; a ratio compares a run with the baseline run of the same round
+and concurrency (the *lean ratio* with the lean baseline's).
 ``--no-route-notifications`` makes every call read its route (as behind a transaction-mode
 pooler). ``wrk`` is installed with
 apt-get when missing and running as root; otherwise install it (``apt-get install wrk``,
@@ -64,6 +67,7 @@ from generate_data import OPERATOR_EMAIL, OPERATOR_TOKEN, main_number  # noqa: E
 HOST = "127.0.0.1"
 ENTRY_PATH = "/autoattendant/internal/rcml"
 BASELINE_PATH = "/autoattendant/internal/baseline"
+LEAN_BASELINE_PATH = "/autoattendant/internal/baseline-lean"
 CALL_PARAMS = {
     "CallSid": "CA0123456789abcdef0123456789abcdef",
     "AccountSid": "AC0123456789abcdef0123456789abcdef",
@@ -338,6 +342,9 @@ def summarise(results: list[dict]) -> dict:
     baseline = {
         (r["round"], r["concurrency"]): r["rps"] for r in results if r["name"] == "baseline"
     }
+    lean = {
+        (r["round"], r["concurrency"]): r["rps"] for r in results if r["name"] == "lean baseline"
+    }
     grouped: dict[tuple[str, int], list[dict]] = {}
     for result in results:
         grouped.setdefault((result["name"], result["concurrency"]), []).append(result)
@@ -347,6 +354,11 @@ def summarise(results: list[dict]) -> dict:
             "ratio": statistics.median(
                 r["rps"] / baseline[(r["round"], r["concurrency"])] for r in runs
             ),
+            "lean_ratio": statistics.median(
+                r["rps"] / lean[(r["round"], r["concurrency"])] for r in runs
+            )
+            if lean
+            else None,
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p99_ms": statistics.median(r["p99_ms"] for r in runs),
             "bad": sum(r["bad"] + r["errors"] for r in runs),
@@ -422,7 +434,9 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s; p50 {statistics.median(cold):.2f} ms, "
             f"p99 {cold[int(len(cold) * 0.99) - 1]:.2f} ms"
         )
-        baseline = [("POST", BASELINE_PATH, urlencode({**CALL_PARAMS, "To": main_number(1)}))]
+        body = urlencode({**CALL_PARAMS, "To": main_number(1)})
+        baseline = [("POST", BASELINE_PATH, body)]
+        lean_baseline = [("POST", LEAN_BASELINE_PATH, body)]
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             # Unmeasured: every worker process fetches the flows into its own local copy.
@@ -436,6 +450,7 @@ def main() -> None:
                     args.current_level = level
                     for name, requests in (
                         ("baseline", baseline),
+                        ("lean baseline", lean_baseline),
                         ("entry", entries),
                         ("key press", presses),
                     ):
@@ -461,11 +476,12 @@ def main() -> None:
     summary = summarise(results)
     print("\nmedian of rounds; ratio = req/s / the same round's baseline req/s, same concurrency")
     for level in (int(v) for v in args.levels.split(",")):
-        for name in ("baseline", "entry", "key press"):
+        for name in ("baseline", "lean baseline", "entry", "key press"):
             figures = summary[f"{name}@{level}"]
             print(
-                f"  c={level:<3} {name:<10} {figures['rps']:8.1f} req/s  ratio "
-                f"{figures['ratio']:5.2f}  p50 {figures['p50_ms']:7.2f} ms  "
+                f"  c={level:<3} {name:<13} {figures['rps']:8.1f} req/s  ratio "
+                f"{figures['ratio']:5.2f}  lean ratio {figures['lean_ratio']:5.2f}  "
+                f"p50 {figures['p50_ms']:7.2f} ms  "
                 f"p99 {figures['p99_ms']:7.2f} ms  bad {figures['bad']}"
             )
     if args.out:
