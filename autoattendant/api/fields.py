@@ -51,3 +51,15 @@ class RecordSerializer(serializers.Serializer):
 
     def get_uri(self, obj) -> str:
         return f"/autoattendant/{self.resource_path}/search/{obj.sid}"
+
+
+def record_item(row: dict, sid: str, resource_path: str) -> dict:
+    """The fields every record answers with (:class:`RecordSerializer`'s, in its order), from a
+    list page's plain values (``date_updated``, ``date_created``, ``created_by__email``)."""
+    return {
+        "sid": sid,
+        "dateUpdated": format_timestamp(row["date_updated"]),
+        "dateCreated": format_timestamp(row["date_created"]),
+        "accountEmail": row["created_by__email"],
+        "uri": f"/autoattendant/{resource_path}/search/{sid}",
+    }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...choices import EnterpriseStatus
+from ...timestamps import format_timestamp
 from ..fields import UTCDateTimeField
 
 
@@ -16,6 +17,25 @@ class EnterpriseSerializer(serializers.Serializer):
 
     def get_uri(self, obj) -> str:
         return f"/autoattendant/enterprise/search/{obj.sid}"
+
+
+#: What a list page reads of each enterprise (``EnterpriseViewSet.list_fields``).
+ENTERPRISE_LIST_FIELDS = ("sid", "name", "status", "date_created", "date_updated")
+
+
+def enterprise_items(rows: list[dict]) -> list[dict]:
+    """A page of ``ENTERPRISE_LIST_FIELDS`` rows as :class:`EnterpriseSerializer` answers them."""
+    return [
+        {
+            "sid": row["sid"],
+            "name": row["name"],
+            "status": row["status"],
+            "dateCreated": format_timestamp(row["date_created"]),
+            "dateUpdated": format_timestamp(row["date_updated"]),
+            "uri": f"/autoattendant/enterprise/search/{row['sid']}",
+        }
+        for row in rows
+    ]
 
 
 class EnterpriseWriteSerializer(serializers.Serializer):
