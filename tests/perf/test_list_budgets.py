@@ -137,7 +137,8 @@ def test_usage_pages_cost_the_same_queries_whatever_their_size(
     page's periods: the monthly roll-up and the live part)."""
     grow(enterprise_a, bg_admin.user, "1", systems=1, menus=1, numbers=2)
     before = {
-        who.user.email: queries(who.client, f"{path}&pageSize=10")[0] for who in (bg_admin, operator)
+        who.user.email: queries(who.client, f"{path}&pageSize=10")[0]
+        for who in (bg_admin, operator)
     }
     for n in range(30):
         Enterprise.objects.create(name=f"Customer {n}")

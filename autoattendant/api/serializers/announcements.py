@@ -36,8 +36,6 @@ class AnnouncementSerializer(RecordSerializer):
 #: What a list page reads of each announcement (``AnnouncementViewSet.list_fields``).
 ANNOUNCEMENT_LIST_FIELDS = (
     "sid",
-    "date_updated",
-    "date_created",
     "created_by__email",
     "name",
     "description",

@@ -3,8 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...choices import EnterpriseStatus
-from ...timestamps import format_timestamp
-from ..fields import UTCDateTimeField
+from ..fields import UTCDateTimeField, timestamp_text
 
 
 class EnterpriseSerializer(serializers.Serializer):
@@ -20,7 +19,7 @@ class EnterpriseSerializer(serializers.Serializer):
 
 
 #: What a list page reads of each enterprise (``EnterpriseViewSet.list_fields``).
-ENTERPRISE_LIST_FIELDS = ("sid", "name", "status", "date_created", "date_updated")
+ENTERPRISE_LIST_FIELDS = ("sid", "name", "status")
 
 
 def enterprise_items(rows: list[dict]) -> list[dict]:
@@ -30,8 +29,8 @@ def enterprise_items(rows: list[dict]) -> list[dict]:
             "sid": row["sid"],
             "name": row["name"],
             "status": row["status"],
-            "dateCreated": format_timestamp(row["date_created"]),
-            "dateUpdated": format_timestamp(row["date_updated"]),
+            "dateCreated": timestamp_text(row["created_text"]),
+            "dateUpdated": timestamp_text(row["updated_text"]),
             "uri": f"/autoattendant/enterprise/search/{row['sid']}",
         }
         for row in rows

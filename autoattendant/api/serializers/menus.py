@@ -135,8 +135,6 @@ def page_keys_out(menu_ids: list[int]) -> dict[int, list[dict]]:
 MENU_LIST_FIELDS = (
     "id",
     "sid",
-    "date_updated",
-    "date_created",
     "created_by__email",
     "name",
     "auto_attendant__sid",

@@ -36,8 +36,6 @@ class PhoneNumberSerializer(RecordSerializer):
 #: What a list page reads of each number (``PhoneNumberViewSet.list_fields``).
 NUMBER_LIST_FIELDS = (
     "sid",
-    "date_updated",
-    "date_created",
     "created_by__email",
     "number",
     "is_extension",

@@ -102,8 +102,6 @@ class AutoAttendantSystemSerializer(RecordSerializer):
 SYSTEM_LIST_FIELDS = (
     "id",
     "sid",
-    "date_updated",
-    "date_created",
     "created_by__email",
     "name",
     "description",

@@ -21,8 +21,6 @@ class UserSerializer(RecordSerializer):
 #: What a list page reads of each user (``UserViewSet.list_fields``).
 USER_LIST_FIELDS = (
     "sid",
-    "date_updated",
-    "date_created",
     "created_by__email",
     "account_sid",
     "name",
