@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import operator
+
 from django.db import connection
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -111,24 +113,27 @@ def page_keys_out(menu_ids: list[int]) -> dict[int, list[dict]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    shown: dict[str, dict] = {}
+    # Each distinct key text once: its place on the keypad and its dict, shared by the page.
+    shown: dict[str, tuple[int, dict]] = {}
     out: dict[int, list[dict]] = {}
     for menu_id, joined_keys in rows:
-        parts = joined_keys.split("\x1e")
-        parts.sort(key=lambda part: keypad_order(part.split("\x1f", 1)[0]))
-        items = []
-        for part in parts:
-            item = shown.get(part)
-            if item is None:
+        entries = []
+        for part in joined_keys.split("\x1e"):
+            entry = shown.get(part)
+            if entry is None:
                 fields = part.split("\x1f")
                 if len(fields) != 3:
                     return {menu: keys_out(keys) for menu, keys in keys_by_menu(menu_ids).items()}
                 key, action_type, action_data = fields
                 item = {"menuKey": key, "menuAction": action_out(action_type, action_data)}
-                shown[part] = item
-            items.append(item)
-        out[menu_id] = items
+                entry = shown[part] = (keypad_order(key), item)
+            entries.append(entry)
+        entries.sort(key=_PLACE)  # a menu's keys are unique: places never tie
+        out[menu_id] = [item for _, item in entries]
     return out
+
+
+_PLACE = operator.itemgetter(0)
 
 
 #: What a list page reads of each menu (``MenuViewSet.list_fields``).
