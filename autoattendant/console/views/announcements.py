@@ -29,10 +29,10 @@ from .base import confirm_delete, console_view, place_error, visible
 PAGE_SIZE = 100
 
 
-def where_used(enterprise, sids: list[str] | None = None) -> dict[str, list[dict]]:
+def where_used(enterprise, sids: list[str]) -> dict[str, list[dict]]:
     """announcement sid → the places that play it (menu announcement, ringback tone, key and
     timeout actions, system actions), each with a link: three queries, for the announcements
-    ``sids`` (a page of the list, or one) or, without them, the whole enterprise."""
+    ``sids`` of ``enterprise`` (a page of the list, or one)."""
     used: dict[str, list[dict]] = defaultdict(list)
     # Each link's address from one reversed pattern: a page can hold a thousand links.
     menu_url = reverse("console:menu_edit", kwargs={"sid": "SID"}).replace("SID", "{}")
@@ -44,28 +44,17 @@ def where_used(enterprise, sids: list[str] | None = None) -> dict[str, list[dict
         url = menu_url.format(menu_sid) if menu_sid else system_url.format(system_sid)
         used[sid].append({"label": label, "url": url})
 
-    menus = Menu.objects.filter(enterprise=enterprise)
-    keys = MenuKey.objects.filter(menu__enterprise=enterprise)
-    systems = AutoAttendantSystem.objects.filter(enterprise=enterprise)
-    if sids is None:
-        menus = menus.filter(
-            Q(announcement__isnull=False)
-            | Q(ringback_tone__isnull=False)
-            | Q(timeout_action_data__startswith="AN")
-        )
-        keys = keys.filter(action_data__startswith="AN")
-    else:
-        menus = menus.filter(
-            Q(announcement__sid__in=sids)
-            | Q(ringback_tone__sid__in=sids)
-            | Q(timeout_action_data__in=sids)
-        )
-        keys = keys.filter(action_data__in=sids)
-        systems = systems.filter(
-            Q(timeout_action_data__in=sids)
-            | Q(invalid_input_action_data__in=sids)
-            | Q(invalid_extension_action_data__in=sids)
-        )
+    menus = Menu.objects.filter(enterprise=enterprise).filter(
+        Q(announcement__sid__in=sids)
+        | Q(ringback_tone__sid__in=sids)
+        | Q(timeout_action_data__in=sids)
+    )
+    keys = MenuKey.objects.filter(menu__enterprise=enterprise, action_data__in=sids)
+    systems = AutoAttendantSystem.objects.filter(enterprise=enterprise).filter(
+        Q(timeout_action_data__in=sids)
+        | Q(invalid_input_action_data__in=sids)
+        | Q(invalid_extension_action_data__in=sids)
+    )
     for sid, name, announcement, ringback, timeout in menus.values_list(
         "sid", "name", "announcement__sid", "ringback_tone__sid", "timeout_action_data"
     ):
