@@ -164,6 +164,10 @@ LOGOUT_REDIRECT_URL = "console:login"
 AUTH_FAILURE_LIMIT = env_int("AUTH_FAILURE_LIMIT", 10)
 AUTH_ADDRESS_FAILURE_LIMIT = env_int("AUTH_ADDRESS_FAILURE_LIMIT", 100)
 AUTH_FAILURE_WINDOW_SECONDS = env_int("AUTH_FAILURE_WINDOW_SECONDS", 60)
+# API Basic auth with email/accountSid + *password*: a successful check is remembered this many
+# seconds in the cache, under an HMAC (SECRET_KEY) of the user, its stored password hash and the
+# password sent; 0 checks the hash on every request (docs/performance.md).
+API_PASSWORD_CACHE_SECONDS = env_int("API_PASSWORD_CACHE_SECONDS", 300)
 if min(AUTH_FAILURE_LIMIT, AUTH_ADDRESS_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_SECONDS) < 1:
     raise ImproperlyConfigured(
         "AUTH_FAILURE_LIMIT, AUTH_ADDRESS_FAILURE_LIMIT and AUTH_FAILURE_WINDOW_SECONDS must be "

@@ -31,7 +31,8 @@ client would have sent during it, so p99 shows any stall of a few tens of millis
 summary is the median over rounds; a ratio compares a run with the baseline run of the same round
 and concurrency (the *lean ratio* with the lean baseline's).
 ``--no-route-notifications`` makes every call read its route (as behind a transaction-mode
-pooler). ``wrk`` is installed with
+pooler). ``--lists-only`` skips steps 1 and 2 and runs step 3 ``--rounds`` times (each figure
+printed per round; ``--out`` keeps them all). ``wrk`` is installed with
 apt-get when missing and running as root; otherwise install it (``apt-get install wrk``,
 ``brew install wrk``). Only 127.0.0.1 is ever contacted.
 """
@@ -298,6 +299,30 @@ def run_wrk(wrk: str, args, workdir: Path, name: str, requests, expect: str, hea
     return result
 
 
+def run_lists(wrk: str, args, authorization: str, rounds: int | None = None, workdir=None):
+    """The operator's menu and number lists at pageSize 10 and 1000, at each ``--list-levels``
+    concurrency, ``rounds`` times (default ``--rounds``)."""
+    if workdir is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return run_lists(wrk, args, authorization, rounds, Path(tmp))
+    lists = []
+    headers = f'wrk.headers["Authorization"] = "Basic {authorization}"'
+    args.current_duration = args.list_duration
+    for round_ in range(1, (rounds or args.rounds) + 1):
+        print(f"lists (operator), round {round_}:")
+        for level in (int(v) for v in args.list_levels.split(",") if v):
+            args.current_level = level
+            for resource in ("menu", "phonenumber"):
+                for size in (10, 1000):
+                    path = f"/autoattendant/{resource}/search?pageSize={size}"
+                    name = f"{resource} pageSize={size}"
+                    result = run_wrk(
+                        wrk, args, workdir, name, [("GET", path, "")], '"code":200', headers
+                    )
+                    lists.append({**result, "round": round_})
+    return lists
+
+
 def operator_credentials(database_url: str) -> str:
     with psycopg.connect(database_url) as connection:
         row = connection.execute(
@@ -395,6 +420,11 @@ def main() -> None:
     parser.add_argument("--settle", type=int, default=5, help="unmeasured seconds after warm-up")
     parser.add_argument("--list-levels", default="1,8")
     parser.add_argument("--list-duration", type=int, default=5)
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="no call flow: only the lists, --rounds times",
+    )
     parser.add_argument("--systems", type=int, default=1000, help="main numbers in rotation")
     parser.add_argument("--out", help="write every figure here as JSON")
     parser.add_argument(
@@ -426,6 +456,9 @@ def main() -> None:
     results: list[dict] = []
     lists: list[dict] = []
     try:
+        if args.lists_only:
+            lists = run_lists(wrk, args, authorization)
+            return
         started = time.perf_counter()
         entries, presses, cold = warm_up(args)
         cold.sort()
@@ -456,22 +489,11 @@ def main() -> None:
                     ):
                         result = run_wrk(wrk, args, workdir, name, requests, "<Gather")
                         results.append({**result, "round": round_})
-            print("lists (operator):")
-            headers = f'wrk.headers["Authorization"] = "Basic {authorization}"'
-            args.current_duration = args.list_duration
-            for level in (int(v) for v in args.list_levels.split(",") if v):
-                args.current_level = level
-                for resource in ("menu", "phonenumber"):
-                    for size in (10, 1000):
-                        path = f"/autoattendant/{resource}/search?pageSize={size}"
-                        name = f"{resource} pageSize={size}"
-                        lists.append(
-                            run_wrk(
-                                wrk, args, workdir, name, [("GET", path, "")], '"code":200', headers
-                            )
-                        )
+            lists = run_lists(wrk, args, authorization, rounds=1, workdir=workdir)
     finally:
         stop_server(server)
+        if args.lists_only and args.out:
+            Path(args.out).write_text(json.dumps({"machine": info, "lists": lists}, indent=2))
 
     summary = summarise(results)
     print("\nmedian of rounds; ratio = req/s / the same round's baseline req/s, same concurrency")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import (
     DisallowedHost,
@@ -56,13 +57,39 @@ def echo(payload: Any) -> dict:
     return {k: ("********" if k in SECRET_FIELDS else v) for k, v in payload.items()}
 
 
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
 class EnvelopeRenderer(JSONRenderer):
+    """The envelope, written by ``orjson``: the same bytes as the REST framework's renderer
+    (compact separators, UTF-8 not escaped, U+2028/U+2029 escaped, keys in order) several times
+    faster on a page of 1,000 records.
+
+    What ``orjson`` does not write itself (dates, lazy strings, decimals, sets …) goes to the
+    REST framework's encoder, as before; an integer beyond 64 bits or an indented rendering
+    falls back to the REST framework's renderer. The API writes no floats (counts are integers
+    or strings); ``orjson`` would write a float's shortest round-trip form, ``1e16`` where the
+    standard library writes ``1e+16``.
+    """
+
+    _encoder = JSONRenderer.encoder_class()
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # Errors arrive already shaped by the exception handler; successes are wrapped here.
         response = (renderer_context or {}).get("response")
         if response is not None and not getattr(response, "exception", False):
             data = success(data)
-        return super().render(data, accepted_media_type, renderer_context)
+        if data is None or self.get_indent(accepted_media_type, renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=self._encoder.default, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80" in body:
+            for raw, escaped in _LINE_SEPARATORS:
+                body = body.replace(raw, escaped)
+        return body
 
 
 class AlwaysJSONNegotiation(DefaultContentNegotiation):

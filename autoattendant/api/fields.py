@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..querying import UTCTimestampText
 from ..timestamps import TIMESTAMP_FORMAT, TIMESTAMP_PATTERN, format_timestamp
 
 #: Every timestamp of a response, in the OpenAPI schema: a pattern, not ``format: date-time``
@@ -51,3 +52,28 @@ class RecordSerializer(serializers.Serializer):
 
     def get_uri(self, obj) -> str:
         return f"/autoattendant/{self.resource_path}/search/{obj.sid}"
+
+
+#: A list page's two timestamps, formatted by the database (``values(**TIMESTAMPS_TEXT)``).
+TIMESTAMPS_TEXT = {
+    "updated_text": UTCTimestampText("date_updated"),
+    "created_text": UTCTimestampText("date_created"),
+}
+
+
+def timestamp_text(value) -> str | None:
+    """A ``TIMESTAMPS_TEXT`` value: the database's text, or (on a database that does not format
+    it) the datetime, formatted here the same way."""
+    return value if value is None or isinstance(value, str) else format_timestamp(value)
+
+
+def record_item(row: dict, sid: str, resource_path: str) -> dict:
+    """The fields every record answers with (:class:`RecordSerializer`'s, in its order), from a
+    list page's plain values (``TIMESTAMPS_TEXT`` and ``created_by__email``)."""
+    return {
+        "sid": sid,
+        "dateUpdated": timestamp_text(row["updated_text"]),
+        "dateCreated": timestamp_text(row["created_text"]),
+        "accountEmail": row["created_by__email"],
+        "uri": f"/autoattendant/{resource_path}/search/{sid}",
+    }

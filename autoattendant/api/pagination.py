@@ -27,15 +27,22 @@ def _non_negative_int(params, name: str, default: int) -> int:
 
 
 class Page:
-    """One page of an ordered queryset; issues exactly two queries (count + rows)."""
+    """One page of an ordered queryset; issues exactly two queries (count + rows).
 
-    def __init__(self, request, queryset, result_key: str = "result"):
+    With ``values`` — ``(names, expressions)`` — the rows are plain dicts
+    (``queryset.values(*names, **expressions)``), while the total is still counted on
+    ``queryset`` itself: a ``values()`` naming joined relations would join them in the count
+    too.
+    """
+
+    def __init__(self, request, queryset, result_key: str = "result", values=None):
         self._read_params(request, result_key)
         if not queryset.ordered:
             raise RuntimeError("Paginate only ordered querysets")
         self.total = queryset.count()
         start = self.start
-        self.rows = list(queryset[start : start + self.page_size]) if self.total > start else []
+        rows = queryset if values is None else queryset.values(*values[0], **values[1])
+        self.rows = list(rows[start : start + self.page_size]) if self.total > start else []
 
     def _read_params(self, request, result_key: str) -> None:
         params = request.query_params

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from autoattendant.choices import ActionType as A
 from autoattendant.choices import Role
-from autoattendant.models import PhoneNumber, User
+from autoattendant.models import Enterprise, PhoneNumber, User
 from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def queries(client, path: str) -> tuple[int, int]:
         response = client.get(path)
     assert response.status_code == 200, response.content
     data = response.json()["data"]
-    return len(ctx.captured_queries), len(data["result"])
+    return len(ctx.captured_queries), len(data.get("result", data.get("usageRecords", [])))
 
 
 @pytest.mark.parametrize("resource", sorted(BUDGETS))
@@ -107,3 +107,45 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
             ten,
             full,
         )
+
+
+def test_enterprise_list_costs_three_queries_whatever_its_size(operator, enterprise_a):
+    """The operator's enterprise list: authentication, the total, the page's rows."""
+    small = queries(operator.client, "/autoattendant/enterprise/search?pageSize=10")
+    for n in range(30):
+        Enterprise.objects.create(name=f"Customer {n}")
+    ten = queries(operator.client, "/autoattendant/enterprise/search?pageSize=10")
+    full = queries(operator.client, "/autoattendant/enterprise/search?pageSize=1000")
+    assert full[1] > ten[1] == 10
+    assert small[0] == ten[0] == full[0] == 3
+
+
+USAGE_PATHS = (
+    "/autoattendant/phonenumber/usage/records?startDate=2024-01-01&endDate=2024-12-31",
+    "/autoattendant/phonenumber/usage/records/daily?startDate=2024-01-01&endDate=2024-03-31",
+    "/autoattendant/phonenumber/usage/records/monthly?startDate=2023-01-01&endDate=2024-12-31",
+    "/autoattendant/phonenumber/usage/records/yearly?startDate=2020-01-01&endDate=2024-12-31",
+)
+
+
+@pytest.mark.parametrize("path", USAGE_PATHS)
+def test_usage_pages_cost_the_same_queries_whatever_their_size(
+    path, bg_admin, operator, enterprise_a, enterprise_b
+):
+    """Usage records are computed per page: a page of 10 or of 1,000 records, for 2 or 32
+    enterprises, costs at most 6 queries (authentication, the enterprises, the counts of the
+    page's periods: the monthly roll-up and the live part)."""
+    grow(enterprise_a, bg_admin.user, "1", systems=1, menus=1, numbers=2)
+    before = {
+        who.user.email: queries(who.client, f"{path}&pageSize=10")[0]
+        for who in (bg_admin, operator)
+    }
+    for n in range(30):
+        Enterprise.objects.create(name=f"Customer {n}")
+    grow(enterprise_b, None, "3", systems=2, menus=1, numbers=4)
+    for who in (bg_admin, operator):
+        ten, ten_rows = queries(who.client, f"{path}&pageSize=10")
+        full, full_rows = queries(who.client, f"{path}&pageSize=1000")
+        assert full_rows >= ten_rows
+        assert before[who.user.email] == ten, (who.user.email, before, ten)
+        assert ten <= full <= 6, (who.user.email, ten, full)

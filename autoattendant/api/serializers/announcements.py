@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...choices import AnnouncementType
-from ..fields import RecordSerializer
+from ..fields import RecordSerializer, record_item
 from .names import FieldNames
 
 
@@ -31,6 +31,43 @@ class AnnouncementSerializer(RecordSerializer):
             for key in ("body", "language", "voice"):
                 data.pop(key)
         return data
+
+
+#: What a list page reads of each announcement (``AnnouncementViewSet.list_fields``).
+ANNOUNCEMENT_LIST_FIELDS = (
+    "sid",
+    "created_by__email",
+    "name",
+    "description",
+    "file",
+    "enterprise__sid",
+    "type",
+    "body",
+    "language",
+    "voice",
+)
+
+
+def announcement_items(rows: list[dict]) -> list[dict]:
+    """A page of ``ANNOUNCEMENT_LIST_FIELDS`` rows as :class:`AnnouncementSerializer` answers
+    them (``file`` is the stored name, as ``Announcement.file_uri`` reads it)."""
+    items = []
+    for row in rows:
+        item = record_item(row, row["sid"], "announcement")
+        item["name"] = row["name"]
+        item["description"] = row["description"]
+        if row["file"]:
+            item["fileUri"] = (
+                f"/autoattendant/internal/announcement/file/{row['file'].rsplit('/', 1)[-1]}"
+            )
+        item["enterpriseSid"] = row["enterprise__sid"]
+        item["type"] = row["type"]
+        if row["type"] == AnnouncementType.SAY:
+            item["body"] = row["body"]
+            item["language"] = row["language"]
+            item["voice"] = row["voice"]
+        items.append(item)
+    return items
 
 
 class AnnouncementWriteSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...choices import EnterpriseStatus
-from ..fields import UTCDateTimeField
+from ..fields import UTCDateTimeField, timestamp_text
 
 
 class EnterpriseSerializer(serializers.Serializer):
@@ -16,6 +16,25 @@ class EnterpriseSerializer(serializers.Serializer):
 
     def get_uri(self, obj) -> str:
         return f"/autoattendant/enterprise/search/{obj.sid}"
+
+
+#: What a list page reads of each enterprise (``EnterpriseViewSet.list_fields``).
+ENTERPRISE_LIST_FIELDS = ("sid", "name", "status")
+
+
+def enterprise_items(rows: list[dict]) -> list[dict]:
+    """A page of ``ENTERPRISE_LIST_FIELDS`` rows as :class:`EnterpriseSerializer` answers them."""
+    return [
+        {
+            "sid": row["sid"],
+            "name": row["name"],
+            "status": row["status"],
+            "dateCreated": timestamp_text(row["created_text"]),
+            "dateUpdated": timestamp_text(row["updated_text"]),
+            "uri": f"/autoattendant/enterprise/search/{row['sid']}",
+        }
+        for row in rows
+    ]
 
 
 class EnterpriseWriteSerializer(serializers.Serializer):

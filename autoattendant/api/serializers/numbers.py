@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..fields import RecordSerializer
+from ..fields import RecordSerializer, record_item
 from .names import FieldNames
 
 
@@ -31,6 +31,37 @@ class PhoneNumberSerializer(RecordSerializer):
             if not data.get(key):
                 data.pop(key, None)
         return data
+
+
+#: What a list page reads of each number (``PhoneNumberViewSet.list_fields``).
+NUMBER_LIST_FIELDS = (
+    "sid",
+    "created_by__email",
+    "number",
+    "is_extension",
+    "extension",
+    "extension_spoken_name",
+    "enterprise__sid",
+    "auto_attendant__sid",
+)
+
+
+def number_items(rows: list[dict]) -> list[dict]:
+    """A page of ``NUMBER_LIST_FIELDS`` rows as :class:`PhoneNumberSerializer` answers them."""
+    items = []
+    for row in rows:
+        item = record_item(row, row["sid"], "phonenumber")
+        item["number"] = row["number"]
+        item["isExtension"] = bool(row["is_extension"])
+        if row["extension"]:
+            item["extension"] = row["extension"]
+        if row["extension_spoken_name"]:
+            item["extensionSpokenName"] = row["extension_spoken_name"]
+        item["enterpriseSid"] = row["enterprise__sid"]
+        if row["auto_attendant__sid"]:
+            item["autoAttendantSid"] = row["auto_attendant__sid"]
+        items.append(item)
+    return items
 
 
 class PhoneNumberCreateSerializer(serializers.Serializer):

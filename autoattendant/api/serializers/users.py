@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ...choices import Role, UserStatus
-from ..fields import RecordSerializer
+from ..fields import RecordSerializer, record_item
 from .names import FieldNames
 
 
@@ -16,6 +16,34 @@ class UserSerializer(RecordSerializer):
     role = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     enterpriseSid = serializers.CharField(source="enterprise.sid", read_only=True, allow_null=True)
+
+
+#: What a list page reads of each user (``UserViewSet.list_fields``).
+USER_LIST_FIELDS = (
+    "sid",
+    "created_by__email",
+    "account_sid",
+    "name",
+    "email",
+    "role",
+    "status",
+    "enterprise__sid",
+)
+
+
+def user_items(rows: list[dict]) -> list[dict]:
+    """A page of ``USER_LIST_FIELDS`` rows as :class:`UserSerializer` answers them."""
+    items = []
+    for row in rows:
+        item = record_item(row, row["sid"], "user")
+        item["accountSid"] = row["account_sid"]
+        item["name"] = row["name"]
+        item["emailId"] = row["email"]
+        item["role"] = row["role"]
+        item["status"] = row["status"]
+        item["enterpriseSid"] = row["enterprise__sid"]
+        items.append(item)
+    return items
 
 
 class CreatedUserSerializer(UserSerializer):

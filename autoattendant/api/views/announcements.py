@@ -15,9 +15,11 @@ from ...services.announcements import (
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.announcements import (
+    ANNOUNCEMENT_LIST_FIELDS,
     ANNOUNCEMENT_NAMES,
     AnnouncementSerializer,
     AnnouncementWriteSerializer,
+    announcement_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -48,6 +50,10 @@ class AnnouncementViewSet(ResourceViewSet):
     output_serializer = AnnouncementSerializer
     filterset_class = AnnouncementFilterSet
     sort_fields = ANNOUNCEMENT_SORT
+    list_fields = ANNOUNCEMENT_LIST_FIELDS
+
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return announcement_items(rows)
 
     def create(self, request):
         data = validated(AnnouncementWriteSerializer, body(request))

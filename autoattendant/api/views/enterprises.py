@@ -15,7 +15,12 @@ from ...services.enterprises import (
 )
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
-from ..serializers.enterprises import EnterpriseSerializer, EnterpriseWriteSerializer
+from ..serializers.enterprises import (
+    ENTERPRISE_LIST_FIELDS,
+    EnterpriseSerializer,
+    EnterpriseWriteSerializer,
+    enterprise_items,
+)
 from ..viewsets import ResourceViewSet, body, validated
 
 
@@ -47,6 +52,10 @@ class EnterpriseViewSet(ResourceViewSet):
     output_serializer = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     sort_fields = ENTERPRISE_SORT
+    list_fields = ENTERPRISE_LIST_FIELDS
+
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return enterprise_items(rows)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

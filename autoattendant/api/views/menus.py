@@ -11,13 +11,13 @@ from ...services.menus import do_create_menu, do_delete_menu, do_update_menu, ge
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.menus import (
-    MENU_KEYS_CONTEXT,
+    MENU_LIST_FIELDS,
     MENU_NAMES,
     MenuCreateSerializer,
     MenuSerializer,
     MenuUpdateSerializer,
-    keys_by_menu,
     menu_changes,
+    menu_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -44,7 +44,8 @@ MENU_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
 class MenuViewSet(ResourceViewSet):
     """Menus of the caller's AA systems; BG_ADMIN and AA_ADMIN alike."""
 
-    # Constant query count per page: the joined rows and one query for every page's keys.
+    # Constant query count per page: the joined rows as plain values and one query for every
+    # key of the page (``menu_items``).
     queryset_base = Menu.objects.select_related(
         "enterprise", "auto_attendant", "announcement", "ringback_tone", "created_by"
     )
@@ -52,9 +53,10 @@ class MenuViewSet(ResourceViewSet):
     output_serializer = MenuSerializer
     filterset_class = MenuFilterSet
     sort_fields = MENU_SORT
+    list_fields = MENU_LIST_FIELDS
 
-    def list_context(self, rows: list[Menu]) -> dict:
-        return {MENU_KEYS_CONTEXT: keys_by_menu(rows)}
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return menu_items(rows)
 
     def get_object(self, sid: str | None = None) -> Menu:
         """The visible menu, else 502 with the spec's error data (``sid`` and no ``keys``)."""

@@ -18,10 +18,12 @@ from ...services.numbers import (
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.numbers import (
+    NUMBER_LIST_FIELDS,
     NUMBER_NAMES,
     PhoneNumberCreateSerializer,
     PhoneNumberSerializer,
     PhoneNumberUpdateSerializer,
+    number_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -78,6 +80,10 @@ class PhoneNumberViewSet(ResourceViewSet):
     output_serializer = PhoneNumberSerializer
     filterset_class = PhoneNumberFilterSet
     sort_fields = PHONE_NUMBER_SORT
+    list_fields = NUMBER_LIST_FIELDS
+
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return number_items(rows)
 
     def create(self, request):
         check_may_provision(request.user)

@@ -13,10 +13,12 @@ from ...services.systems import do_create_system, do_delete_system, do_update_sy
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.systems import (
+    SYSTEM_LIST_FIELDS,
     SYSTEM_NAMES,
     AutoAttendantSystemSerializer,
     AutoAttendantSystemWriteSerializer,
     system_changes,
+    system_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -59,6 +61,10 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
     output_serializer = AutoAttendantSystemSerializer
     filterset_class = AutoAttendantSystemFilterSet
     sort_fields = SYSTEM_SORT
+    list_fields = SYSTEM_LIST_FIELDS
+
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return system_items(rows)
 
     def create(self, request):
         data = validated(AutoAttendantSystemWriteSerializer, body(request))

@@ -17,11 +17,13 @@ from ...services.users import (
 from ..filtering import BaseFilterSet
 from ..schema import resource_schema
 from ..serializers.users import (
+    USER_LIST_FIELDS,
     USER_NAMES,
     CreatedUserSerializer,
     UserCreateSerializer,
     UserSerializer,
     UserUpdateSerializer,
+    user_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
 
@@ -64,6 +66,10 @@ class UserViewSet(ResourceViewSet):
     output_serializer = UserSerializer
     filterset_class = UserFilterSet
     sort_fields = USER_SORT
+    list_fields = USER_LIST_FIELDS
+
+    def list_items(self, rows: list[dict]) -> list[dict]:
+        return user_items(rows)
 
     def create(self, request):
         check_may_manage_users(request.user)

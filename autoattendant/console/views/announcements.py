@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -25,35 +26,45 @@ from ...services.announcements import (
 from ..forms.announcements import AnnouncementForm
 from .base import confirm_delete, console_view, place_error, visible
 
+PAGE_SIZE = 100
 
-def where_used(enterprise) -> dict[str, list[dict]]:
+
+def where_used(enterprise, sids: list[str]) -> dict[str, list[dict]]:
     """announcement sid → the places that play it (menu announcement, ringback tone, key and
-    timeout actions, system actions), each with a link: four queries for the whole enterprise."""
+    timeout actions, system actions), each with a link: three queries, for the announcements
+    ``sids`` of ``enterprise`` (a page of the list, or one)."""
     used: dict[str, list[dict]] = defaultdict(list)
+    # Each link's address from one reversed pattern: a page can hold a thousand links.
+    menu_url = reverse("console:menu_edit", kwargs={"sid": "SID"}).replace("SID", "{}")
+    system_url = reverse("console:system_edit", kwargs={"sid": "SID"}).replace("SID", "{}")
 
     def add(sid: str | None, label: str, menu_sid: str | None = None, system_sid=None) -> None:
         if not sid:
             return
-        url = (
-            reverse("console:menu_edit", kwargs={"sid": menu_sid})
-            if menu_sid
-            else reverse("console:system_edit", kwargs={"sid": system_sid})
-        )
+        url = menu_url.format(menu_sid) if menu_sid else system_url.format(system_sid)
         used[sid].append({"label": label, "url": url})
 
     menus = Menu.objects.filter(enterprise=enterprise).filter(
-        Q(announcement__isnull=False)
-        | Q(ringback_tone__isnull=False)
-        | Q(timeout_action_data__startswith="AN")
+        Q(announcement__sid__in=sids)
+        | Q(ringback_tone__sid__in=sids)
+        | Q(timeout_action_data__in=sids)
     )
-    for m in menus.select_related("announcement", "ringback_tone"):
-        add(m.announcement.sid if m.announcement_id else None, f"menu {m.name}", m.sid)
-        add(m.ringback_tone.sid if m.ringback_tone_id else None, f"ringback of {m.name}", m.sid)
-        add(m.timeout_action_data, f"timeout of {m.name}", m.sid)
-    keys = MenuKey.objects.filter(menu__enterprise=enterprise, action_data__startswith="AN")
-    for k in keys.select_related("menu").order_by("menu__name", "key"):
-        add(k.action_data, f"key {k.key} of {k.menu.name}", k.menu.sid)
-    systems = AutoAttendantSystem.objects.filter(enterprise=enterprise)
+    keys = MenuKey.objects.filter(menu__enterprise=enterprise, action_data__in=sids)
+    systems = AutoAttendantSystem.objects.filter(enterprise=enterprise).filter(
+        Q(timeout_action_data__in=sids)
+        | Q(invalid_input_action_data__in=sids)
+        | Q(invalid_extension_action_data__in=sids)
+    )
+    for sid, name, announcement, ringback, timeout in menus.values_list(
+        "sid", "name", "announcement__sid", "ringback_tone__sid", "timeout_action_data"
+    ):
+        add(announcement, f"menu {name}", sid)
+        add(ringback, f"ringback of {name}", sid)
+        add(timeout, f"timeout of {name}", sid)
+    for action_data, key, menu_name, menu_sid in keys.order_by("menu__name", "key").values_list(
+        "action_data", "key", "menu__name", "menu__sid"
+    ):
+        add(action_data, f"key {key} of {menu_name}", menu_sid)
     for s in systems.only(
         "sid",
         "name",
@@ -74,10 +85,13 @@ def where_used(enterprise) -> dict[str, list[dict]]:
 
 @console_view()
 def announcement_list(request: HttpRequest) -> HttpResponse:
+    """A page of the enterprise's announcements, each with where it is used: five queries a
+    page (count, rows, and where the page's announcements are used)."""
     rows = Announcement.objects.filter(enterprise=request.enterprise).order_by("name", "sid")
-    used = where_used(request.enterprise)
-    items = [{"a": a, "used": used.get(a.sid, [])} for a in rows]
-    return render(request, "console/announcement_list.html", {"items": items})
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    used = where_used(request.enterprise, [a.sid for a in page])
+    items = [{"a": a, "used": used.get(a.sid, [])} for a in page]
+    return render(request, "console/announcement_list.html", {"items": items, "page": page})
 
 
 def _form(request: HttpRequest, announcement: Announcement | None) -> AnnouncementForm:
@@ -140,7 +154,7 @@ def announcement_edit(request: HttpRequest, sid: str) -> HttpResponse:
         {
             "form": form,
             "announcement": announcement,
-            "used": where_used(request.enterprise).get(announcement.sid, []),
+            "used": where_used(request.enterprise, [announcement.sid]).get(announcement.sid, []),
         },
     )
 

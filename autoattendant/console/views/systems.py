@@ -6,13 +6,15 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ...errors import AppError, Errors
-from ...models import AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
+from ...models import AutoAttendantSystem, Menu, MenuKey, PhoneNumber, ScheduleBlock
+from ...querying import any_of
 from ...services.numbers import may_edit_directory
 from ...services.systems import do_create_system, do_delete_system, do_update_system
 from ...timezones import iana_zones
@@ -45,31 +47,73 @@ def system_list(request: HttpRequest) -> HttpResponse:
     return render(request, "console/system_list.html", {"systems": systems})
 
 
+#: Menus a page of a system's overview lists; extensions it shows before "and N more".
+MENU_PAGE_SIZE = 100
+EXTENSIONS_SHOWN = 50
+
+
 @console_view()
 def system_detail(request: HttpRequest, sid: str) -> HttpResponse:
+    """A system's facts and a page of its menus: a constant number of queries, whatever the
+    number of menus, keys or extensions (the directory is counted, and its first codes shown)."""
     system = visible(
         request,
-        SYSTEM_QUERYSET.prefetch_related(
-            Prefetch("main_numbers", _live_numbers()),
-            Prefetch("extensions", _live_numbers()),
-        ),
+        SYSTEM_QUERYSET.prefetch_related(Prefetch("main_numbers", _live_numbers())),
         sid,
         Errors.SYSTEM_NOT_FOUND,
     )
-    menus = list(
+    # The whole directory as plain pairs, sorted here, read by id: ``ORDER BY number LIMIT 50``
+    # lets PostgreSQL walk the index of every number in the database looking for this system's,
+    # and a join scans them all.
+    member_ids = system.extensions.through.objects.filter(autoattendantsystem=system).values_list(
+        "phonenumber_id", flat=True
+    )
+    directory = sorted(
+        PhoneNumber.objects.live()
+        .filter(any_of("id", list(member_ids)))
+        .order_by()
+        .values_list("number", "extension")
+    )
+    extensions = [{"number": n, "extension": e} for n, e in directory[:EXTENSIONS_SHOWN]]
+    extension_count = len(directory)
+    menus = (
         Menu.objects.filter(auto_attendant=system)
         .select_related("announcement")
-        .annotate(key_count=Count("keys", distinct=True))
         .order_by("date_created", "sid")
+    )
+    page = Paginator(menus, MENU_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keys counted for the page's menus only (counting in the paged query would group every
+    # menu of the system, for the count and for the page).
+    key_counts = dict(
+        MenuKey.objects.filter(menu__in=[m.pk for m in page])
+        .order_by()
+        .values("menu_id")
+        .annotate(n=Count("id"))
+        .values_list("menu_id", "n")
     )
     scheduled = set(
         ScheduleBlock.objects.filter(auto_attendant=system).values_list("menu_id", flat=True)
     )
     rows = [
-        {"menu": m, "colour": menu_colour(m.color_code, i), "scheduled": m.pk in scheduled}
-        for i, m in enumerate(menus)
+        {
+            "menu": m,
+            "colour": menu_colour(m.color_code, i),
+            "scheduled": m.pk in scheduled,
+            "key_count": key_counts.get(m.pk, 0),
+        }
+        for i, m in enumerate(page, start=page.start_index() - 1)
     ]
-    return render(request, "console/system_detail.html", {"system": system, "menus": rows})
+    return render(
+        request,
+        "console/system_detail.html",
+        {
+            "system": system,
+            "menus": rows,
+            "page": page,
+            "extensions": extensions,
+            "more_extensions": extension_count - len(extensions),
+        },
+    )
 
 
 def _form(request: HttpRequest, system: AutoAttendantSystem | None) -> SystemForm:
