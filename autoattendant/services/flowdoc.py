@@ -157,7 +157,8 @@ def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
         "format": DOCUMENT_FORMAT,
         "settings": settings,
         "extensions": extensions,
-        "menus": list(menus.values()),
+        # by sid: a menu a restore brings back is the same menu, whenever it was re-created
+        "menus": sorted(menus.values(), key=lambda menu: menu["sid"]),
         "schedule": list(blocks.values()),
     }
     sids = _announcement_sids(document)

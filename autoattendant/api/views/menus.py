@@ -9,7 +9,7 @@ from ...errors import Errors
 from ...models import Menu
 from ...services.menus import do_create_menu, do_delete_menu, do_update_menu, get_system_for
 from ..filtering import BaseFilterSet
-from ..schema import resource_schema
+from ..schema import FORCE, resource_schema
 from ..serializers.menus import (
     MENU_KEYS_CONTEXT,
     MENU_NAMES,
@@ -20,6 +20,7 @@ from ..serializers.menus import (
     menu_changes,
 )
 from ..viewsets import ResourceViewSet, body, validated
+from .history import FORCED_ACTIONS, forced
 
 
 class MenuFilterSet(BaseFilterSet):
@@ -40,6 +41,7 @@ MENU_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
     output=MenuSerializer,
     create_request=MenuCreateSerializer,
     update_request=MenuUpdateSerializer,
+    write_parameters={action: [FORCE] for action in FORCED_ACTIONS},
 )
 class MenuViewSet(ResourceViewSet):
     """Menus of the caller's AA systems; BG_ADMIN and AA_ADMIN alike."""
@@ -52,6 +54,11 @@ class MenuViewSet(ResourceViewSet):
     output_serializer = MenuSerializer
     filterset_class = MenuFilterSet
     sort_fields = MENU_SORT
+
+    def accepted_query_parameters(self):
+        if self.action in FORCED_ACTIONS:
+            return (FORCE.name,)
+        return super().accepted_query_parameters()
 
     def list_context(self, rows: list[Menu]) -> dict:
         return {MENU_KEYS_CONTEXT: keys_by_menu(rows)}
@@ -71,7 +78,7 @@ class MenuViewSet(ResourceViewSet):
             request.user, data.get("enterpriseSid"), required_for_superuser=False
         )
         system = get_system_for(request.user, data["autoAttendantSid"], enterprise)
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             menu = do_create_menu(
                 request.user, enterprise=system.enterprise, system=system, **menu_changes(data)
             )
@@ -90,7 +97,7 @@ class MenuViewSet(ResourceViewSet):
                 raise Errors.VALIDATION(
                     {"autoAttendantSid": "A menu stays in its AA system; create one there."}
                 )
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             do_update_menu(request.user, menu, menu_changes(data))
         return Response(self.serialize(self.get_object(sid)))
 
@@ -99,6 +106,6 @@ class MenuViewSet(ResourceViewSet):
     def destroy(self, request, sid: str):
         menu = self.get_object(sid)
         payload = self.serialize(menu)
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             do_delete_menu(request.user, menu)
         return Response(payload)
