@@ -75,3 +75,26 @@ def flow(bg_admin, system) -> dict:
         )
     )
     return {"main": main, "support": support, "system": system}
+
+
+def logged_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def bg(bg_admin):
+    return logged_in(bg_admin.user)
+
+
+@pytest.fixture
+def aa(aa_admin):
+    return logged_in(aa_admin.user)
+
+
+@pytest.fixture
+def bg_b(bg_admin_b):
+    return logged_in(bg_admin_b.user)
