@@ -37,6 +37,7 @@ __all__ = [
     "do_update_flow_test",
     "run_test",
     "run_tests",
+    "store_results",
 ]
 
 OUTCOMES = ("hangup", "connected", "waiting")
@@ -176,14 +177,28 @@ def run_test(flow: System, test: FlowTest) -> dict:
 
 
 def run_tests(flow: System, tests: list[FlowTest], *, save: bool = True) -> list[dict]:
-    """Run ``tests`` over ``flow``; with ``save``, store each verdict (one UPDATE for all)."""
+    """Run ``tests`` over ``flow``; with ``save``, store each verdict (:func:`store_results`)."""
     results = [run_test(flow, test) for test in tests]
-    if save and tests:
-        now = timezone.now()
-        for test, result in zip(tests, results, strict=True):
-            test.passing, test.last_result, test.last_run = result["passed"], result, now
-        FlowTest.objects.bulk_update(tests, ["passing", "last_result", "last_run"])
+    if save:
+        store_results(tests, results)
     return results
+
+
+def store_results(tests: list[FlowTest], results: list[dict]) -> None:
+    """Store the verdicts: one UPDATE of ``last_run`` for all, and one more for the tests whose
+    result changed (most saves change none: their stored results are not written again)."""
+    if not tests:
+        return
+    now = timezone.now()
+    changed = []
+    for test, result in zip(tests, results, strict=True):
+        test.last_run = now
+        if test.passing != result["passed"] or test.last_result != result:
+            test.passing, test.last_result = result["passed"], result
+            changed.append(test)
+    FlowTest.objects.filter(pk__in=[test.pk for test in tests]).update(last_run=now)
+    if changed:
+        FlowTest.objects.bulk_update(changed, ["passing", "last_result"])
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from ..runtime.compiler import compile_flow
 from ..runtime.versions import systems_bumped, touch_systems
 from ..sids import ANNOUNCEMENT
 from .flowdoc import MENU_FIELDS, SETTING_FIELDS, SYSTEM_ACTIONS, flow_document, same_flow
-from .flowtests import run_tests
+from .flowtests import run_tests, store_results
 
 __all__ = [
     "do_restore_version",
@@ -190,7 +190,7 @@ def record_version(
                     ],
                 }
             )
-        run_tests_store(tests, results)
+        store_results(tests, results)
     return FlowVersion.objects.create(
         system_id=system_id,
         number=(last.number + 1) if last else 1,
@@ -199,15 +199,6 @@ def record_version(
         actor_command=command,
         restored_from=restored_from,
     )
-
-
-def run_tests_store(tests: list[FlowTest], results: list[dict]) -> None:
-    from django.utils import timezone
-
-    now = timezone.now()
-    for test, result in zip(tests, results, strict=True):
-        test.passing, test.last_result, test.last_run = result["passed"], result, now
-    FlowTest.objects.bulk_update(tests, ["passing", "last_result", "last_run"])
 
 
 # --- restore ---------------------------------------------------------------------------------
