@@ -131,18 +131,22 @@ def _systems_bumped(sender, system_ids: list[int], **kwargs) -> None:
         return
     # A write outside the services (the admin, a shell): version it once its transaction
     # commits, once per transaction however many rows it wrote.
-    key = id(connection.atomic_blocks[0]) if connection.in_atomic_block else None
     late = getattr(_local, "late", None)
-    if late is None or late[0] != key or key is None:
-        late = _local.late = (key, set(system_ids))
-        user, command = current_actor()
-        transaction.on_commit(lambda ids=late[1]: _record_late(ids, user, command))
-    else:
-        late[1].update(system_ids)
+    pending = {id(entry[1]) for entry in connection.run_on_commit}
+    if late is not None and id(late[1]) in pending:
+        late[0].update(system_ids)
+        return
+    ids = set(system_ids)
+    user, command = current_actor()
+
+    def record() -> None:
+        _record_late(ids, user, command)
+
+    _local.late = (ids, record)
+    transaction.on_commit(record, robust=True)  # a failure is logged, the write stands
 
 
 def _record_late(system_ids: set[int], user: User | None, command: str) -> None:
-    _local.late = None
     with transaction.atomic():
         for system_id in sorted(system_ids):
             record_version(system_id, actor=user, command=command, force=True)
