@@ -142,3 +142,22 @@ def test_history_pages_name_who_did_what(bg, bg_admin, bg_b, flow):
     # another enterprise sees none of it, and not the versions
     assert "Business hours" not in page(bg_b.get("/console/history/"))
     assert bg_b.get(f"/console/systems/{flow['system'].sid}/versions/").status_code == 404
+
+
+def test_the_schedule_and_system_forms_offer_save_anyway(bg, flow, sales_test):
+    system = flow["system"]
+    # the weekly schedule emptied: Monday 10:00 has no menu, the test's call gets an apology
+    weekly = {
+        "schedule_type": "WEEKLY",
+        "weekly-TOTAL_FORMS": "0",
+        "weekly-INITIAL_FORMS": "0",
+        "weekly-MIN_NUM_FORMS": "0",
+        "weekly-MAX_NUM_FORMS": "1000",
+    }
+    refused = bg.post(f"/console/systems/{system.sid}/schedule/", weekly)
+    assert refused.status_code == 200
+    assert "This change breaks 1 flow test that passed" in page(refused)
+    assert FlowVersion.objects.filter(system=system).count() == 3
+    saved = bg.post(f"/console/systems/{system.sid}/schedule/", {**weekly, "force": "1"})
+    assert saved.status_code == 302
+    assert FlowVersion.objects.filter(system=system).count() == 4
