@@ -30,7 +30,6 @@ from auditlog.context import auditlog_value, disable_auditlog, set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
 __all__ = [
@@ -59,31 +58,48 @@ PARENTS = {
 }
 
 
-def _related(instance: Model, field: str) -> Model | None:
-    """The related row, from what the instance already holds when it can (a query otherwise:
-    writers that log many rows load their parents with ``select_related``)."""
-    if not getattr(instance, f"{field}_id", None):
-        return None
-    try:
-        return getattr(instance, field)
-    except ObjectDoesNotExist:
-        return None
+def _identity(row: Model) -> tuple[str, int | None]:
+    return getattr(row, "sid", ""), getattr(row, "enterprise_id", None)
+
+
+def _parent(instance: Model, name: str) -> tuple[str, int | None]:
+    """The parent's sid and enterprise: from the rows the instance already holds when it can
+    (writers that log many rows load them with ``select_related``), else one narrow query (never
+    the whole parent row)."""
+    field = PARENTS[name]
+    fk = getattr(instance, f"{field}_id", None)
+    if fk is None:
+        return "", None
+    cached = instance._state.fields_cache.get(field)
+    if name == "ScheduleEntry":  # an entry's history belongs to its block's system
+        if cached is not None:
+            system = cached._state.fields_cache.get("auto_attendant")
+            if system is not None:
+                return _identity(system)
+        model = instance._meta.get_field(field).related_model
+        row = (
+            model.objects.filter(pk=fk)
+            .values_list("auto_attendant__sid", "auto_attendant__enterprise_id")
+            .first()
+        )
+        return row or ("", None)
+    if cached is not None:
+        return _identity(cached)
+    model = instance._meta.get_field(field).related_model
+    row = model.objects.filter(pk=fk).values_list("sid", "enterprise_id").first()
+    return row or ("", None)
 
 
 def additional_data(instance: Model) -> dict:
     """What the trail is searched by: the object's sid, its parent's, its enterprise."""
     name = type(instance).__name__
-    parent = _related(instance, PARENTS[name]) if name in PARENTS else None
-    if parent is not None and name == "ScheduleEntry":
-        parent = _related(parent, "auto_attendant")
-    enterprise_id = getattr(instance, "enterprise_id", None)
-    if enterprise_id is None and parent is not None:
-        enterprise_id = getattr(parent, "enterprise_id", None)
+    parent_sid, parent_enterprise = _parent(instance, name) if name in PARENTS else ("", None)
+    enterprise_id = getattr(instance, "enterprise_id", None) or parent_enterprise
     if name == "Enterprise":
         enterprise_id = instance.pk
     return {
         "sid": getattr(instance, "sid", "") or "",
-        "parent_sid": getattr(parent, "sid", "") if parent is not None else "",
+        "parent_sid": parent_sid,
         "enterprise_id": enterprise_id,
     }
 
