@@ -113,7 +113,7 @@ def test_the_simulator_saves_its_call_as_a_test_in_one_click(bg, flow, enterpris
         bg.get(
             "/console/simulator/",
             {"number": "15550002000", "at": "2026-11-30T10:00", "inputs": "2,1"},
-        )  # fmt: skip
+        )
     )
     assert "Save as a flow test" in shown
     saved = bg.post(
