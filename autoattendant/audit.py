@@ -31,6 +31,7 @@ from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.db.models.deletion import Collector
 
 __all__ = [
     "AuditActorMiddleware",
@@ -242,8 +243,14 @@ def delete_logged(queryset) -> None:
     from .models import AuditEntry
 
     rows = list(queryset)
+    if not rows:
+        return
+    # Deleted as the rows read (not read again by the collector): the signal receivers get them
+    # with what ``queryset`` loaded alongside (a key's menu), and find the system already bumped.
+    collector = Collector(using=queryset.db, origin=queryset)
+    collector.collect(rows)
     with disable_auditlog():
-        queryset.model.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        collector.delete()
     _bulk_log(rows, AuditEntry.Action.DELETE, created=False)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..choices import MENU_KEYS, ActionType, ScheduleType
-from ..models import Announcement, AutoAttendantSystem, Menu, ScheduleBlock
+from ..models import Announcement, AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
 from ..sids import ANNOUNCEMENT
 
 __all__ = [
@@ -62,12 +62,14 @@ def _keypad(key: str) -> int:
     return MENU_KEYS.index(key) if key in MENU_KEYS else len(MENU_KEYS)
 
 
-def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
-    """The flow of ``system`` as stored now (inside the caller's transaction: its own writes
-    included). Five queries: the system's settings, its directory, its menus with their keys,
-    its schedule with its entries, the names of the announcements referred to."""
+def flow_document(system: AutoAttendantSystem | int) -> dict[str, Any] | None:
+    """The flow of ``system`` (a row or its pk) as stored now (inside the caller's transaction:
+    its own writes included); None when there is no such system. Five queries: the system's
+    settings, its directory, its menus with their keys, its schedule with its entries, the names
+    of the announcements referred to."""
+    system_id = system if isinstance(system, int) else system.pk
     head = (
-        AutoAttendantSystem.objects.filter(pk=system.pk)
+        AutoAttendantSystem.objects.filter(pk=system_id)
         .values(
             *SETTING_FIELDS.values(),
             *(
@@ -76,9 +78,12 @@ def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
                 for part in ("type", "data")
             ),
             "default_menu__sid",
+            "enterprise_id",
         )
         .first()
-    ) or {}
+    )
+    if head is None:
+        return None
     settings = {name: head.get(field) for name, field in SETTING_FIELDS.items()}
     for name, prefix in SYSTEM_ACTIONS.items():
         settings[name] = _action(
@@ -86,12 +91,14 @@ def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
         )
     settings["defaultMenuSid"] = head.get("default_menu__sid")
     extensions = sorted(
-        system.extensions.filter(date_deleted__isnull=True).values_list("number", flat=True)
+        PhoneNumber.objects.filter(
+            extension_of_systems=system_id, date_deleted__isnull=True
+        ).values_list("number", flat=True)
     )
 
     menus: dict[str, dict] = {}
     rows = (
-        Menu.objects.filter(auto_attendant_id=system.pk)
+        Menu.objects.filter(auto_attendant_id=system_id)
         .values(
             "sid",
             *MENU_FIELDS.values(),
@@ -125,7 +132,7 @@ def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
 
     blocks: dict[int, dict] = {}
     rows = (
-        ScheduleBlock.objects.filter(auto_attendant_id=system.pk)
+        ScheduleBlock.objects.filter(auto_attendant_id=system_id)
         .values_list(
             "id",
             "schedule_type",
@@ -165,7 +172,7 @@ def flow_document(system: AutoAttendantSystem) -> dict[str, Any]:
     names = {}
     if sids:
         names = dict(
-            Announcement.objects.filter(enterprise_id=system.enterprise_id, sid__in=sids)
+            Announcement.objects.filter(enterprise_id=head["enterprise_id"], sid__in=sids)
             .values_list("sid", "name")
             .order_by("sid")
         )

@@ -167,17 +167,16 @@ def record_version(
     """Version N+1 of the system's flow if it differs from version N (else None), after its
     flow tests: one that passed and now fails refuses the change (409) unless ``force``.
 
-    Queries: the system, the flow document (five), the latest version; with tests, the tests,
-    the compiled flow (four) and one UPDATE of their verdicts; the INSERT.
+    Queries: the flow document (five), the latest version; with tests, the tests, the compiled
+    flow (four) and one or two UPDATEs of their verdicts; the INSERT.
     """
-    system = AutoAttendantSystem.objects.filter(pk=system_id).first()
-    if system is None:  # deleted in the same transaction: its versions went with it
+    document = flow_document(system_id)
+    if document is None:  # deleted in the same transaction: its versions went with it
         return None
-    document = flow_document(system)
     last = latest_version(system_id)
     if last is not None and same_flow(last.document, document):
         return None
-    tests = list(FlowTest.objects.filter(system_id=system_id))
+    tests = list(FlowTest.objects.filter(system_id=system_id).select_related("system"))
     if tests:
         results = run_tests(compile_flow(system_id), tests, save=False)
         broken = [
@@ -188,7 +187,7 @@ def record_version(
         if broken and not force:
             raise Errors.FLOW_TESTS_FAILED(
                 {
-                    "autoAttendantSid": system.sid,
+                    "autoAttendantSid": tests[0].system.sid,
                     "failures": [
                         {k: r[k] for k in ("sid", "name", "failures", "transcript")} for r in broken
                     ],
