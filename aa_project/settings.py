@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",  # the audit trail (DESIGN §16)
     "autoattendant",
 ]
 
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "autoattendant.audit.AuditActorMiddleware",  # who writes (DESIGN §16)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "autoattendant.middleware.ApiErrorMiddleware",
@@ -267,6 +269,14 @@ CALLFLOW_ROUTES_MAX_AGE = env_int("CALLFLOW_ROUTES_MAX_AGE", 60)
 CALL_STATE_MAX_AGE = env_int("CALL_STATE_MAX_AGE", 4 * 3600)
 
 # --- REST framework -------------------------------------------------------------------------
+# The audit trail (DESIGN §16): django-auditlog writing into the project's own entry model.
+AUDITLOG_LOGENTRY_MODEL = "autoattendant.AuditEntry"
+# django-auditlog's own entry table would be unused (and, holding a key to the users, would stop
+# tests on PostgreSQL from emptying the tables): its migrations are not run. Its entry model is
+# swapped for ours, so no table is made for it.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["autoattendant.api.authentication.BasicAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

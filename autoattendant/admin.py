@@ -24,8 +24,11 @@ from .errors import AppError
 from .login_throttle import ThrottledLoginMixin
 from .models import (
     Announcement,
+    AuditEntry,
     AutoAttendantSystem,
     Enterprise,
+    FlowTest,
+    FlowVersion,
     Menu,
     MenuKey,
     MonthlyUsage,
@@ -631,3 +634,67 @@ class MonthlyUsageAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Safe changes (DESIGN §16): the audit trail, flow versions and flow tests --------------------
+
+if admin.site.is_registered(AuditEntry):  # django-auditlog's own admin: replaced by this one
+    admin.site.unregister(AuditEntry)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Every write, whoever made it; nobody edits the trail."""
+
+    date_hierarchy = "timestamp"
+    list_display = (
+        "timestamp",
+        "actor_label",
+        "action",
+        "content_type",
+        "object_repr",
+        "object_sid",
+    )
+    list_select_related = ("content_type", "actor", "enterprise")
+    list_filter = ("action", "content_type", "actor_command")
+    search_fields = ("object_sid", "parent_sid", "actor_email", "object_repr", "actor_command")
+    readonly_fields = (
+        "timestamp", "actor", "actor_email", "actor_command", "remote_addr", "action",
+        "content_type", "object_pk", "object_repr", "object_sid", "parent_sid", "enterprise",
+        "changes",
+    )  # fmt: skip
+    fields = readonly_fields
+
+
+@admin.register(FlowVersion)
+class FlowVersionAdmin(ReadOnlyAdmin):
+    """Versions are written by every change of a flow (and restored in the console or the API)."""
+
+    list_display = ("system", "number", "date_created", "author", "restored_from")
+    list_select_related = ("system", "created_by")
+    search_fields = ("system__sid", "system__name")
+    readonly_fields = (
+        "system", "number", "date_created", "created_by", "actor_command", "restored_from",
+        "document",
+    )  # fmt: skip
+    fields = readonly_fields
+
+
+@admin.register(FlowTest)
+class FlowTestAdmin(admin.ModelAdmin):
+    list_display = ("name", "sid", "system", "at", "passing", "last_run")
+    list_select_related = ("system",)
+    list_filter = ("passing",)
+    search_fields = ("sid", "name", "system__sid", "system__name")
+    readonly_fields = ("sid", "passing", "last_result", "last_run", "created_by")

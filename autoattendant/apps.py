@@ -8,4 +8,7 @@ class AutoAttendantConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (deploy checks)
+        from .audit import register_models
         from .runtime import invalidation, routes  # noqa: F401  (flow and route invalidation)
+
+        register_models()  # the audit trail (DESIGN §16)

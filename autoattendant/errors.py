@@ -273,6 +273,29 @@ class Errors:
         "pageSize as pagesize); data names each with the ones the operation takes.",
     )
 
+    # --- Safe changes (DESIGN §16) ----------------------------------------------------------
+    FLOW_TESTS_FAILED = ErrorCode(
+        670,
+        409,
+        "The change breaks flow tests",
+        "A change to an AA system's flow makes flow tests that passed fail; data lists each "
+        "failing test with its failures and transcript. Send it again with ?force=true to save "
+        "it anyway.",
+    )
+    VERSION_NOT_FOUND = ErrorCode(
+        671, 409, "Flow version not found", "The AA system has no flow version with that number."
+    )
+    RESTORE_IMPOSSIBLE = ErrorCode(
+        672,
+        409,
+        "The version cannot be restored",
+        "The flow version refers to announcements or extension numbers that no longer exist; "
+        "data names them.",
+    )
+    FLOW_TEST_NOT_FOUND = ErrorCode(
+        673, 409, "Flow test not found", "The flow test sid names no test of that AA system."
+    )
+
 
 # Keys of an error's data whose value is itself a field path (``{"sid": …, "field": "keys[1]"}``).
 PATH_KEYS = ("field", "at")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework import authentication, exceptions
 
+from ..audit import set_actor
 from ..login_throttle import LoginThrottled, client_address, guarded_check
 from ..models import User
 
@@ -106,6 +107,7 @@ class BasicAuthentication(authentication.BaseAuthentication):
             raise exceptions.Throttled(wait=refused.retry_after) from None
         if user is None:
             raise exceptions.AuthenticationFailed(_FAIL_MESSAGE)
+        set_actor(user)  # authenticated in the view, after the audit middleware ran
         return user, None
 
     def authenticate_header(self, request) -> str:

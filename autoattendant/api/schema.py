@@ -108,6 +108,15 @@ CREATED_PARAMETERS = [
 ]
 
 
+#: ``?force=true`` on every write that changes a flow (DESIGN §16).
+FORCE = OpenApiParameter(
+    "force",
+    {"type": "string", "enum": ["true", "false"]},
+    description="`true` saves a change even when it makes flow tests that passed fail "
+    "(otherwise 409, errorCode 670, the failing tests in data).",
+)
+
+
 def sort_parameters(fields: Iterable[str]) -> list[OpenApiParameter]:
     """``SortBy=<attribute>[:asc|desc]`` (direction in any case) and its deprecated alias."""
     fields = list(fields)
@@ -172,6 +181,7 @@ def resource_schema(
     create_output=None,
     forbidden: Iterable[str] = (),
     conflict_free: Iterable[str] = (),
+    write_parameters: Mapping[str, list[OpenApiParameter]] | None = None,
 ):
     """``extend_schema_view`` for a ``ResourceViewSet``'s list/retrieve/create/update/destroy.
 
@@ -199,13 +209,18 @@ def resource_schema(
                 ),
             ),
             "retrieve": extend_schema(tags=[tag], responses=responses("retrieve", output)),
-            "destroy": extend_schema(tags=[tag], responses=responses("destroy", output)),
+            "destroy": extend_schema(
+                tags=[tag],
+                responses=responses("destroy", output),
+                parameters=(write_parameters or {}).get("destroy", []),
+            ),
         }
         if create_request is not None:
             views["create"] = extend_schema(
                 tags=[tag],
                 request={"application/json": create_request},
                 responses=responses("create", create_output or output),
+                parameters=(write_parameters or {}).get("create", []),
             )
         if update_request is not None:
             for action in ("update", "partial_update"):
@@ -213,6 +228,7 @@ def resource_schema(
                     tags=[tag],
                     request={"application/json": update_request},
                     responses=responses(action, output),
+                    parameters=(write_parameters or {}).get(action, []),
                 )
         return extend_schema_view(**views)(viewset)
 

@@ -13,6 +13,7 @@ from .views.callflow import callflow_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
 from .views.files import file_routes
+from .views.history import history_routes
 from .views.menus import MenuViewSet
 from .views.numbers import PhoneNumberViewSet
 from .views.schedules import schedule_routes
@@ -31,6 +32,7 @@ urlpatterns = [
         name="redoc",
     ),
     *usage_routes(),  # before any phonenumber/{sid} route
+    *history_routes(),  # audit, flow versions and flow tests (DESIGN §16)
     *resource_routes("enterprise", EnterpriseViewSet),
     *resource_routes("user", UserViewSet),
     *resource_routes("menu", MenuViewSet),

@@ -8,6 +8,7 @@ from .views import (
     auth,
     dashboard,
     flow,
+    history,
     menus,
     numbers,
     schedules,
@@ -67,4 +68,16 @@ urlpatterns = [
     path("usage/", usage.usage_chart, name="usage"),
     # the call simulator
     path("simulator/", simulator.simulator, name="simulator"),
+    # safe changes: the audit trail, flow versions and flow tests
+    path("history/", history.history, name="history"),
+    path("history/<str:sid>/", history.object_history, name="object_history"),
+    path("systems/<str:sid>/versions/", history.versions, name="versions"),
+    path("systems/<str:sid>/versions/diff/", history.version_diff, name="version_diff"),
+    path(
+        "systems/<str:sid>/versions/<int:number>/restore/",
+        history.version_restore,
+        name="version_restore",
+    ),
+    path("systems/<str:sid>/tests/", history.flow_tests, name="flow_tests"),
+    path("simulator/save-test/", history.save_flow_test, name="save_flow_test"),
 ]

@@ -1,6 +1,8 @@
 from .account import User, hash_token
 from .announcement import Announcement
+from .audit import AuditEntry
 from .enterprise import Enterprise
+from .flowhistory import FlowTest, FlowVersion
 from .menu import Menu, MenuKey
 from .number import PhoneNumber
 from .schedule import ScheduleBlock, ScheduleEntry
@@ -9,8 +11,11 @@ from .usage import MonthlyUsage
 
 __all__ = [
     "Announcement",
+    "AuditEntry",
     "AutoAttendantSystem",
     "Enterprise",
+    "FlowTest",
+    "FlowVersion",
     "Menu",
     "MenuKey",
     "MonthlyUsage",

@@ -15,10 +15,16 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import F
+from django.dispatch import Signal
 
 from ..models import AutoAttendantSystem
 
-__all__ = ["already_touched", "bump_systems", "touch_systems"]
+__all__ = ["already_touched", "bump_systems", "systems_bumped", "touch_systems"]
+
+#: Sent after every bump with ``system_ids`` (a sorted list): the flow of those systems changed
+#: in the current transaction. Flow versions and flow tests listen (``services.flowversions``);
+#: writes only, never a call.
+systems_bumped = Signal()
 
 _local = threading.local()
 
@@ -31,6 +37,7 @@ def bump_systems(system_ids: Iterable[int | None]) -> list[int]:
     ids = sorted({pk for pk in system_ids if pk is not None})
     if ids:
         AutoAttendantSystem.objects.filter(pk__in=ids).update(flow_version=F("flow_version") + 1)
+        systems_bumped.send(sender=AutoAttendantSystem, system_ids=ids)
     return ids
 
 

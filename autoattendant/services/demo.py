@@ -60,6 +60,8 @@ def do_load_demo() -> Demo:
         user.save(update_fields=["auth_token_hash"])
         logins.append(DemoLogin(label, user.email, DEMO_PASSWORD, user.account_sid, token))
     from .demo_flow import build_demo_flow  # the auto attendant itself (menus, schedule…)
+    from .flowversions import flow_change
 
-    build_demo_flow(enterprise, admin)
+    with flow_change(admin):  # the demo's flow is version 1, whatever it took to build
+        build_demo_flow(enterprise, admin)
     return Demo(enterprise=enterprise, logins=logins)

@@ -238,3 +238,34 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
             "invalid_extension_action": transfer,
         },
     )
+    _demo_flow_tests(admin, system)
+
+
+#: The demo's flow tests (DESIGN §16): what must stay true whatever is changed.
+DEMO_FLOW_TESTS = (
+    {
+        "name": "Weekday morning: 3 then 1 reaches billing",
+        "at": "2026-12-01T10:00",
+        "inputs": ["3", "1"],
+        "expect": {"outcome": "connected", "transferredTo": EXTENSIONS[1][0]},
+    },
+    {
+        "name": "Saturday: callers hear that the clinic is closed",
+        "at": "2026-12-05T12:00",
+        "inputs": [],
+        "expect": {"outcome": "waiting", "heard": "We are closed right now"},
+    },
+    {
+        "name": "Christmas Day: 0 reaches the front desk",
+        "at": "2026-12-25T10:00",
+        "inputs": ["0"],
+        "expect": {"outcome": "connected", "transferredTo": FRONT_DESK},
+    },
+)
+
+
+def _demo_flow_tests(admin: User, system: AutoAttendantSystem) -> None:
+    from .flowtests import do_create_flow_test
+
+    for fields in DEMO_FLOW_TESTS:
+        do_create_flow_test(admin, system, dict(fields))

@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 
 from ..access import get_visible
+from ..audit import delete_logged, log_created
 from ..choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
     ACTIONS_NEEDING_MENU,
@@ -55,6 +56,7 @@ from ..models import (
 from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from .actions import Action, check_action, parse_action
+from .flowversions import flow_change
 from .locking import lock_announcements, lock_row, lock_systems
 
 __all__ = [
@@ -262,14 +264,14 @@ def _resolve(
 
 def _write_keys(menu: Menu, keys: list[tuple[str, Action]]) -> None:
     """Replace every key of ``menu`` (two queries whatever the number of keys)."""
-    MenuKey.objects.filter(menu=menu).delete()
+    delete_logged(MenuKey.objects.filter(menu=menu).select_related("menu"))
     rows = [
         MenuKey(menu=menu, key=key, action_type=action.action_type, action_data=action.action_data)
         for key, action in sorted(keys, key=lambda pair: keypad_order(pair[0]))
     ]
     try:
         with transaction.atomic():
-            MenuKey.objects.bulk_create(rows)
+            log_created(MenuKey.objects.bulk_create(rows))
     except IntegrityError:  # a concurrent writer slipped a key in: the documented 613
         raise Errors.DUPLICATE_MENU_KEY({"sid": menu.sid}) from None
 
@@ -294,7 +296,7 @@ def do_create_menu(
     if system.enterprise_id != enterprise.pk:
         raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
     parsed = _parse({"name": name, **fields}, menu=None)
-    with transaction.atomic():
+    with flow_change(actor):
         announcements = lock_announcements(enterprise.pk, parsed.announcement_sids)
         if not lock_systems([system.pk]):
             raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
@@ -319,7 +321,7 @@ def do_update_menu(actor: User, menu: Menu, changes: dict) -> Menu:
     (re-read: a menu deleted meanwhile answers 502).
     """
     parsed = _parse(changes, menu=menu)
-    with transaction.atomic():
+    with flow_change(actor):
         announcements = lock_announcements(menu.enterprise_id, parsed.announcement_sids)
         touch_systems([menu.auto_attendant_id])
         _lock(menu)
@@ -381,7 +383,7 @@ def do_delete_menu(actor: User, menu: Menu) -> None:
     waits and then finds the menu gone (502). The menu is re-read under the lock: one deleted
     meanwhile answers 502, and the 509 check sees an announcement assigned meanwhile.
     """
-    with transaction.atomic():
+    with flow_change(actor):
         touch_systems([menu.auto_attendant_id])
         _lock(menu)
         _check_deletable(menu)

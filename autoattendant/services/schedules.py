@@ -27,13 +27,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-
+from ..audit import delete_logged, log_created
 from ..callflow.model import parse_hhmm
 from ..choices import ScheduleType
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Menu, ScheduleBlock, ScheduleEntry, User
 from ..runtime.versions import touch_systems
+from .flowversions import flow_change
 
 __all__ = [
     "BlockInput",
@@ -236,7 +236,7 @@ def do_replace_schedule(
     the bump has no menus left: a schedule naming any answers 490 (an empty one writes nothing).
     """
     _check_shape(schedule_type, blocks)
-    with transaction.atomic():
+    with flow_change(actor):
         touch_systems([system.pk])
         wanted = {block.menu for block in blocks}
         menus = {m.sid: m for m in Menu.objects.filter(auto_attendant=system, sid__in=wanted)}
@@ -246,7 +246,11 @@ def do_replace_schedule(
                     raise Errors.SYSTEM_NOT_FOUND({"sid": system.sid})
                 raise Errors.MENU_NOT_FOUND({"sid": block.menu, "field": f"schedule[{i}].menu"})
         _check_overlaps(schedule_type, blocks)
-        ScheduleBlock.objects.filter(auto_attendant=system, schedule_type=schedule_type).delete()
+        old = ScheduleBlock.objects.filter(auto_attendant=system, schedule_type=schedule_type)
+        delete_logged(
+            ScheduleEntry.objects.filter(block__in=old).select_related("block__auto_attendant")
+        )
+        delete_logged(old.select_related("auto_attendant"))
         rows = ScheduleBlock.objects.bulk_create(
             ScheduleBlock(
                 auto_attendant=system,
@@ -258,7 +262,8 @@ def do_replace_schedule(
             )
             for i, block in enumerate(blocks)
         )
-        ScheduleEntry.objects.bulk_create(
+        log_created(rows)
+        entries = ScheduleEntry.objects.bulk_create(
             ScheduleEntry(
                 block=row,
                 day=entry.day if schedule_type == ScheduleType.WEEKLY else None,
@@ -269,6 +274,7 @@ def do_replace_schedule(
             for row, block in zip(rows, blocks, strict=True)
             for j, entry in enumerate(block.entries)
         )
+        log_created(entries)
 
 
 def read_schedule(

@@ -23,10 +23,19 @@ from ..callflow.rcml import Event
 from ..callflow.state import Mode
 from ..errors import Errors
 from ..runtime.answering import answer_continuation, answer_entry, bind
+from ..runtime.config import hot
 from ..runtime.dialled import dialled_digits
 from ..runtime.lookup import lookup_number
 
-__all__ = ["CallInput", "SimulatedStep", "Simulation", "parse_inputs", "simulate_call"]
+__all__ = [
+    "CallInput",
+    "SimulatedStep",
+    "Simulation",
+    "Walk",
+    "parse_inputs",
+    "simulate_call",
+    "walk_flow",
+]
 
 # --- simulation -----------------------------------------------------------------------------
 
@@ -188,3 +197,56 @@ def simulate_call(
         outcome=outcome,
         unused_inputs=tuple(pending),
     )
+
+
+# --- a walk over a compiled flow (flow tests) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A call walked over a compiled flow: each answer with the input that led to it (``None``
+    for the call's start), the outcome (as :class:`Simulation`'s) and the inputs left over."""
+
+    results: tuple[tuple[CallInput | None, CallResult], ...]
+    outcome: str
+    unused_inputs: tuple[CallInput, ...] = ()
+
+
+def _no_url(state) -> str:
+    return ""
+
+
+def walk_flow(
+    flow: System, at: datetime, inputs: list[CallInput] | tuple[CallInput, ...] = ()
+) -> Walk:
+    """The simulator's walk over ``flow`` itself (a compiled :class:`System`, e.g. one read
+    inside a writing transaction), with no lookup, cache or signing: the engine's answers are a
+    pure function of the flow and the inputs, so this is what a caller would get from ``flow``.
+    A call with no menu for ``at`` ends at once (its result's ``error_code`` is 498)."""
+    result = engine.start(flow, at, url_builder=_no_url)
+    results: list[tuple[CallInput | None, CallResult]] = [(None, result)]
+    state = result.state
+    pending = list(inputs)
+    while state is not None and pending:
+        call_input = pending[0]
+        if state.mode == Mode.DIAL and call_input.dial_status is None:
+            break
+        pending.pop(0)
+        result = engine.step(
+            flow,
+            state,
+            url_builder=_no_url,
+            digits=call_input.digits,
+            speech=call_input.speech,
+            dial_status=call_input.dial_status,
+            name_threshold=hot().name_threshold,
+        )
+        results.append((call_input, result))
+        state = result.state
+    if state is None:
+        outcome = "hangup"
+    elif state.mode == Mode.DIAL:
+        outcome = "connected"
+    else:
+        outcome = "waiting"
+    return Walk(tuple(results), outcome, tuple(pending))

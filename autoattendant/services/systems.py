@@ -31,6 +31,7 @@ from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from ..timezones import is_timezone
 from .actions import check_action, parse_action
+from .flowversions import flow_change
 from .locking import lock_announcements, lock_row
 from .numbers import may_edit_directory, normalise_number
 
@@ -198,7 +199,7 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
         if f"{prefix}_action" in changes
     }
     main_numbers = changes.get("main_numbers")
-    with transaction.atomic():
+    with flow_change(actor):
         announcements = lock_announcements(
             enterprise.pk,
             {a.action_data for a in actions.values() if is_sid(a.action_data, ANNOUNCEMENT)},

@@ -36,7 +36,7 @@ from tests.builders import make_date_range_block, make_menu, make_system
 
 pytestmark = pytest.mark.usefixtures("media")
 
-SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH)[0-9a-f]{32}$")
+SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH|FT)[0-9a-f]{32}$")
 DATES = {"dateCreated", "dateUpdated", "exportedAt"}
 ALL_MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
@@ -190,8 +190,9 @@ def test_export_costs_the_same_queries_whatever_the_enterprise_size(enterprise_a
         make_date_range_block(menu, dt.date(2027, 1, i + 1), dt.date(2027, 1, i + 1))
     with CaptureQueriesContext(connection) as big:
         export_enterprise(enterprise_a)
-    # users, numbers, announcements, systems (+ extensions), menus (+ keys), blocks (+ entries)
-    assert len(big) == len(small) == 9
+    # users, numbers, announcements, systems (+ extensions), menus (+ keys), blocks (+ entries),
+    # flow tests
+    assert len(big) == len(small) == 10
 
 
 def test_dry_run_checks_and_keeps_nothing(world, tmp_path):

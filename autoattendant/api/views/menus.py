@@ -9,7 +9,7 @@ from ...errors import Errors
 from ...models import Menu
 from ...services.menus import do_create_menu, do_delete_menu, do_update_menu, get_system_for
 from ..filtering import BaseFilterSet
-from ..schema import resource_schema
+from ..schema import FORCE, resource_schema
 from ..serializers.menus import (
     MENU_LIST_FIELDS,
     MENU_NAMES,
@@ -20,6 +20,7 @@ from ..serializers.menus import (
     menu_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
+from .history import FORCED_ACTIONS, forced
 
 
 class MenuFilterSet(BaseFilterSet):
@@ -40,6 +41,7 @@ MENU_SORT = {"name": Lower("name"), "dateCreated": "date_created"}
     output=MenuSerializer,
     create_request=MenuCreateSerializer,
     update_request=MenuUpdateSerializer,
+    write_parameters={action: [FORCE] for action in FORCED_ACTIONS},
 )
 class MenuViewSet(ResourceViewSet):
     """Menus of the caller's AA systems; BG_ADMIN and AA_ADMIN alike."""
@@ -58,6 +60,11 @@ class MenuViewSet(ResourceViewSet):
     def list_items(self, rows: list[dict]) -> list[dict]:
         return menu_items(rows)
 
+    def accepted_query_parameters(self):
+        if self.action in FORCED_ACTIONS:
+            return (FORCE.name,)
+        return super().accepted_query_parameters()
+
     def get_object(self, sid: str | None = None) -> Menu:
         """The visible menu, else 502 with the spec's error data (``sid`` and no ``keys``)."""
         sid = sid if sid is not None else self.kwargs.get("sid")
@@ -73,7 +80,7 @@ class MenuViewSet(ResourceViewSet):
             request.user, data.get("enterpriseSid"), required_for_superuser=False
         )
         system = get_system_for(request.user, data["autoAttendantSid"], enterprise)
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             menu = do_create_menu(
                 request.user, enterprise=system.enterprise, system=system, **menu_changes(data)
             )
@@ -92,7 +99,7 @@ class MenuViewSet(ResourceViewSet):
                 raise Errors.VALIDATION(
                     {"autoAttendantSid": "A menu stays in its AA system; create one there."}
                 )
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             do_update_menu(request.user, menu, menu_changes(data))
         return Response(self.serialize(self.get_object(sid)))
 
@@ -101,6 +108,6 @@ class MenuViewSet(ResourceViewSet):
     def destroy(self, request, sid: str):
         menu = self.get_object(sid)
         payload = self.serialize(menu)
-        with MENU_NAMES.errors():
+        with MENU_NAMES.errors(), forced(request):
             do_delete_menu(request.user, menu)
         return Response(payload)

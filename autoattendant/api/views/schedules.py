@@ -11,7 +11,7 @@ from ...models import AutoAttendantSystem
 from ...services.menus import get_system_for
 from ...services.schedules import do_replace_schedule, read_schedule
 from ..query import QueryParameters
-from ..schema import refusals
+from ..schema import FORCE, refusals
 from ..serializers.schedules import (
     SCHEDULE_NAMES,
     FullScheduleSerializer,
@@ -21,6 +21,7 @@ from ..serializers.schedules import (
     block_inputs,
 )
 from ..viewsets import body, validated
+from .history import forced
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(
@@ -37,11 +38,14 @@ class ScheduleViewSet(QueryParameters, viewsets.ViewSet):
     """An AA system's schedule; BG_ADMIN and AA_ADMIN alike (and the operator)."""
 
     def accepted_query_parameters(self) -> list[str]:
-        return [p.name for p in SEARCH_PARAMETERS] if self.action == "search" else []
+        if self.action == "search":
+            return [p.name for p in SEARCH_PARAMETERS]
+        return [FORCE.name] if self.action == "create" else []
 
     @extend_schema(
         tags=["Schedules"],
         request={"application/json": ScheduleWriteSerializer},
+        parameters=[FORCE],
         responses={200: ScheduleSerializer, **refusals(409)},
         description="Replaces every block of `scheduleType` of the AA system, atomically; "
         "the other type is kept.",
@@ -50,7 +54,7 @@ class ScheduleViewSet(QueryParameters, viewsets.ViewSet):
         data = validated(ScheduleWriteSerializer, body(request))
         system = get_system_for(request.user, data["autoAttendantSid"])
         schedule_type = data["scheduleType"]
-        with SCHEDULE_NAMES.errors():
+        with SCHEDULE_NAMES.errors(), forced(request):
             do_replace_schedule(request.user, system, schedule_type, block_inputs(data))
         return Response(
             {

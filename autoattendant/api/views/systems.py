@@ -11,7 +11,7 @@ from ...errors import Errors
 from ...models import AutoAttendantSystem, PhoneNumber
 from ...services.systems import do_create_system, do_delete_system, do_update_system
 from ..filtering import BaseFilterSet
-from ..schema import resource_schema
+from ..schema import FORCE, resource_schema
 from ..serializers.systems import (
     SYSTEM_LIST_FIELDS,
     SYSTEM_NAMES,
@@ -21,6 +21,7 @@ from ..serializers.systems import (
     system_items,
 )
 from ..viewsets import ResourceViewSet, body, validated
+from .history import forced
 
 
 class AutoAttendantSystemFilterSet(BaseFilterSet):
@@ -46,6 +47,7 @@ def _live_numbers():
     create_request=AutoAttendantSystemWriteSerializer,
     update_request=AutoAttendantSystemWriteSerializer,
     forbidden=("create", "update", "partial_update"),  # extensions: the enterprise admin's
+    write_parameters={action: [FORCE] for action in ("update", "partial_update")},
 )
 class AutoAttendantSystemViewSet(ResourceViewSet):
     """AA systems of the caller's enterprise. Every enterprise role may manage them; only
@@ -66,6 +68,11 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
     def list_items(self, rows: list[dict]) -> list[dict]:
         return system_items(rows)
 
+    def accepted_query_parameters(self):
+        if self.action in ("update", "partial_update"):
+            return (FORCE.name,)
+        return super().accepted_query_parameters()
+
     def create(self, request):
         data = validated(AutoAttendantSystemWriteSerializer, body(request))
         enterprise = resolve_enterprise(request.user, data.get("enterpriseSid"))
@@ -82,7 +89,7 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
             enterprise = resolve_enterprise(request.user, data["enterpriseSid"])
             if enterprise != system.enterprise:  # systems do not move between enterprises
                 raise Errors.ENTERPRISE_NOT_FOUND({"sid": data["enterpriseSid"]})
-        with SYSTEM_NAMES.errors():
+        with SYSTEM_NAMES.errors(), forced(request):
             do_update_system(request.user, system, system_changes(data))
         return Response(self.serialize(self.get_object(sid)))
 

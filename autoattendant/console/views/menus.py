@@ -14,6 +14,7 @@ from ..forms.actions import action_kinds
 from ..forms.menus import MenuForm
 from ..week import PALETTE
 from .base import confirm_delete, console_view, place_error, visible
+from .history import failing_tests, flow_write
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 MENU_QUERYSET = Menu.objects.select_related(
@@ -21,7 +22,7 @@ MENU_QUERYSET = Menu.objects.select_related(
 ).prefetch_related("keys")
 
 
-def _render(request, form: MenuForm, system, menu=None) -> HttpResponse:
+def _render(request, form: MenuForm, system, menu=None, failures=None) -> HttpResponse:
     return render(
         request,
         "console/menu_form.html",
@@ -33,6 +34,7 @@ def _render(request, form: MenuForm, system, menu=None) -> HttpResponse:
             "timeout_action": form.timeout_action.bound(),
             "extensions": extension_numbers(request.enterprise),
             "action_kinds": action_kinds(),
+            "failures": failures,
         },
     )
 
@@ -47,17 +49,21 @@ def menu_create(request: HttpRequest, sid: str) -> HttpResponse:
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system),
     )
+    failures = None
     if request.method == "POST" and form.is_valid():
         try:
-            menu = do_create_menu(
-                request.user, enterprise=system.enterprise, system=system, **form.changes()
-            )
+            with flow_write(request):
+                menu = do_create_menu(
+                    request.user, enterprise=system.enterprise, system=system, **form.changes()
+                )
         except AppError as exc:
-            place_error(form, exc)
+            failures = failing_tests(exc)
+            if failures is None:
+                place_error(form, exc)
         else:
             messages.success(request, f"Menu “{menu.name}” created.")
             return redirect("console:menu_edit", sid=menu.sid)
-    return _render(request, form, system)
+    return _render(request, form, system, failures=failures)
 
 
 @console_view()
@@ -70,15 +76,19 @@ def menu_edit(request: HttpRequest, sid: str) -> HttpResponse:
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system, exclude=menu),
     )
+    failures = None
     if request.method == "POST" and form.is_valid():
         try:
-            do_update_menu(request.user, menu, form.changes())
+            with flow_write(request):
+                do_update_menu(request.user, menu, form.changes())
         except AppError as exc:
-            place_error(form, exc)
+            failures = failing_tests(exc)
+            if failures is None:
+                place_error(form, exc)
         else:
             messages.success(request, f"Menu “{menu.name}” saved.")
             return redirect("console:menu_edit", sid=menu.sid)
-    return _render(request, form, system, menu)
+    return _render(request, form, system, menu, failures)
 
 
 @console_view()

@@ -26,6 +26,7 @@ from ...services.schedules import BlockInput, EntryInput, do_replace_schedule, r
 from ..forms.schedules import DAYS, SpecialDayFormSet, WeeklyFormSet
 from ..week import DAY_NAMES, ink_on, menu_colour, menu_mark, week_grid
 from .base import console_view, explain, visible
+from .history import failing_tests, flow_write
 
 _AT = re.compile(r"^schedule\[(\d+)\](?:\.entries\[(\d+)\])?(?:\.(\w+))?$")
 Where = dict[tuple[int, int | None], int]
@@ -203,6 +204,7 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
         )
     )
     errors = {"weekly": None, "special": None}
+    failures = {"weekly": None, "special": None}  # flow tests a save would break
     if posted in (ScheduleType.WEEKLY, ScheduleType.DATE_RANGE):
         formset, which = (
             (weekly, "weekly") if posted == ScheduleType.WEEKLY else (special, "special")
@@ -211,9 +213,12 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
             build = weekly_blocks if posted == ScheduleType.WEEKLY else special_day_blocks
             new_blocks, where = build(formset)
             try:
-                do_replace_schedule(request.user, system, posted, new_blocks)
+                with flow_write(request):
+                    do_replace_schedule(request.user, system, posted, new_blocks)
             except AppError as exc:
-                errors[which] = place_schedule_error(formset, exc, where, names)
+                failures[which] = failing_tests(exc)
+                if failures[which] is None:
+                    errors[which] = place_schedule_error(formset, exc, where, names)
             else:
                 label = "Weekly schedule" if posted == ScheduleType.WEEKLY else "Special days"
                 messages.success(request, f"{label} saved.")
@@ -243,6 +248,7 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
             "weekly": weekly,
             "special": special,
             "errors": errors,
+            "failures": failures,
             "grid": list(zip(DAY_NAMES, week_grid(grid_rows), strict=True)),
             "hours": range(0, 24, 3),
             "days": DAYS,

@@ -150,7 +150,17 @@ def simulator(request: HttpRequest) -> HttpResponse:
         }
         for step in simulation.steps
     ]
+    dialled = [e[1] for s in simulation.steps for e in s.events if e[0] == "dial"]
+    transferred_to = dialled[-1] if dialled else ""
+    outcome_words = {"hangup": "the call ends", "connected": "transferred", "waiting": "waits"}
+    test_expect = outcome_words.get(simulation.outcome, simulation.outcome)
+    if transferred_to and simulation.outcome == "connected":
+        test_expect = f"transferred to {transferred_to}"
     context.update(
+        transferred_to=transferred_to,
+        final_menu=simulation.steps[-1].menu_sid or "",
+        test_expect=test_expect,
+        test_name=f"{local:%A %H:%M}, {inputs or 'no keys'}: {test_expect}",
         simulation=simulation,
         steps=steps,
         why=simulation.steps[0].notes[0] if simulation.steps[0].notes else "",

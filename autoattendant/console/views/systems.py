@@ -22,6 +22,7 @@ from ..forms.actions import action_kinds
 from ..forms.systems import SystemForm
 from ..week import menu_colour
 from .base import confirm_delete, console_view, place_error, visible
+from .history import failing_tests, flow_write
 from .pickers import announcement_choices, extension_numbers, menu_choices
 
 SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "default_menu")
@@ -145,9 +146,12 @@ def _save(request: HttpRequest, form: SystemForm, system: AutoAttendantSystem | 
             return do_create_system(
                 request.user, enterprise=request.enterprise, changes=form.changes()
             )
-        return do_update_system(request.user, system, form.changes())
+        with flow_write(request):
+            return do_update_system(request.user, system, form.changes())
     except AppError as exc:
-        place_error(form, exc)
+        form.flow_failures = failing_tests(exc)  # shown with "save anyway"
+        if form.flow_failures is None:
+            place_error(form, exc)
         return None
 
 
@@ -189,6 +193,7 @@ def system_edit(request: HttpRequest, sid: str) -> HttpResponse:
             "actions": _actions(form),
             "extensions": extension_numbers(request.enterprise),
             "action_kinds": action_kinds(),
+            "failures": getattr(form, "flow_failures", None),
         },
     )
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from autoattendant.management.commands._audited import AuditedCommand
 
 from ...services.announcements import do_cleanup_media
 
@@ -18,7 +20,7 @@ def _hours(value: str) -> float:
     return hours
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Delete stored announcement files that no announcement names (left by a storage that "
         "failed to delete them, or an upload whose transaction rolled back), once they are older "

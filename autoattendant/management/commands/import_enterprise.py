@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from autoattendant.management.commands._audited import AuditedCommand
 from autoattendant.services.portability import do_import_enterprise, load_document
 
 from ._progress import ProgressPrinter
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Create a new enterprise from a document written by export_enterprise: every record "
         "gets a new sid, references follow. All or nothing: each bad record is reported with "

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from autoattendant.management.commands._audited import AuditedCommand
 from autoattendant.models import Enterprise
 from autoattendant.services.number_import import COLUMNS, import_numbers_csv
 
 from ._progress import ProgressPrinter
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import phone numbers into an enterprise from a CSV with a header row naming the columns "
         + ",".join(COLUMNS)

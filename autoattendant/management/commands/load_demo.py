@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from autoattendant.management.commands._audited import AuditedCommand
 from autoattendant.services.demo import do_load_demo
 from autoattendant.services.demo_flow import MAIN_NUMBER
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create (or refresh) the demo enterprise and print its logins and URLs."
 
     def add_arguments(self, parser):

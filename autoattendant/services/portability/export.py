@@ -17,6 +17,7 @@ from ...models import (
     Announcement,
     AutoAttendantSystem,
     Enterprise,
+    FlowTest,
     Menu,
     PhoneNumber,
     ScheduleBlock,
@@ -230,6 +231,23 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 ],
             }
             for b in blocks
+        ],
+        # Flow tests travel with their flows; versions and the audit trail stay behind.
+        "flowTests": [
+            {
+                "sid": t.sid,
+                "autoAttendantSid": t.system.sid,
+                "name": t.name,
+                "at": t.at,
+                "inputs": list(t.inputs),
+                "expect": dict(t.expect),
+                "accountEmail": _email(t.created_by),
+                "dateCreated": format_timestamp(t.date_created),
+                "dateUpdated": format_timestamp(t.date_updated),
+            }
+            for t in FlowTest.objects.filter(system__enterprise=enterprise)
+            .select_related("system", "created_by")
+            .order_by("date_created", "id")
         ],
     }
 

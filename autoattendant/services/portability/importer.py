@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models.functions import Lower
 
 from ...audio import InvalidWav, inspect_wav
@@ -31,6 +31,7 @@ from ...errors import AppError
 from ...models import Announcement, AutoAttendantSystem, Enterprise, Menu, User
 from ..announcements import do_create_announcement, file_name_for
 from ..enterprises import do_create_enterprise
+from ..flowversions import flow_change
 from ..menus import do_create_menu, do_update_menu
 from ..number_import import NumberRow, Problem, Progress, check_numbers, parse_bool, write_numbers
 from ..schedules import BlockInput, EntryInput, do_replace_schedule
@@ -82,6 +83,33 @@ class _Importer(Bookkeeping):
         self._menus()
         self._system_links()
         self._schedules()
+        self._flow_tests()
+
+    def _flow_tests(self) -> None:
+        """Flow tests last: they run against the flow just imported."""
+        from ..flowtests import do_create_flow_test
+
+        for i, item in enumerate(self.doc["flowTests"]):
+            if self._blocked(item.get("autoAttendantSid")):
+                continue
+            expect = item.get("expect")
+            if isinstance(expect, dict) and isinstance(expect.get("menuSid"), str):
+                expect = {**expect, "menuSid": self._mapped(expect["menuSid"])}
+
+            def create(item=item, expect=expect):
+                return do_create_flow_test(
+                    self._creator(item),
+                    self._system(item),
+                    {
+                        "name": item.get("name"),
+                        "at": item.get("at"),
+                        "inputs": item.get("inputs") or [],
+                        "expect": expect,
+                    },
+                )
+
+            self._create("flowTests", i, item, create)
+        self._tick(len(self.doc["flowTests"]))
 
     def _users(self) -> None:
         users = self.doc["users"]
@@ -382,7 +410,7 @@ def do_import_enterprise(
     importer = _Importer(document, dry_run=dry_run, progress=progress)
     result = EnterpriseImportResult(dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with flow_change():  # one flow version per imported system, the flow tests guarding it
             importer.run()
             if importer.problems or dry_run:
                 raise _Rollback
