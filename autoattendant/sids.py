@@ -12,9 +12,11 @@ ANNOUNCEMENT = "AN"
 MENU = "MN"
 SYSTEM = "AA"
 PHONE_NUMBER = "PH"
+HOLIDAY_CALENDAR = "HC"
 
 _SID_RE = {p: re.compile(rf"^{p}[0-9a-f]{{32}}$") for p in
-           (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER)}  # fmt: skip
+           (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER,
+            HOLIDAY_CALENDAR)}  # fmt: skip
 
 
 def new_sid(prefix: str) -> str:
@@ -51,3 +53,7 @@ def new_system_sid() -> str:
 
 def new_phone_number_sid() -> str:
     return new_sid(PHONE_NUMBER)
+
+
+def new_calendar_sid() -> str:
+    return new_sid(HOLIDAY_CALENDAR)

@@ -1,5 +1,6 @@
 from .account import User, hash_token
 from .announcement import Announcement
+from .calendar import HolidayCalendar, HolidayEntry, SystemHolidayCalendar
 from .enterprise import Enterprise
 from .menu import Menu, MenuKey
 from .number import PhoneNumber
@@ -11,12 +12,15 @@ __all__ = [
     "Announcement",
     "AutoAttendantSystem",
     "Enterprise",
+    "HolidayCalendar",
+    "HolidayEntry",
     "Menu",
     "MenuKey",
     "MonthlyUsage",
     "PhoneNumber",
     "ScheduleBlock",
     "ScheduleEntry",
+    "SystemHolidayCalendar",
     "User",
     "hash_token",
 ]

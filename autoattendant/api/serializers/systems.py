@@ -6,6 +6,7 @@ from rest_framework import serializers
 from ...choices import SystemLanguage, SystemStatus
 from ...services.systems import ACTION_PREFIXES, LIMITS, is_timezone
 from ..fields import RecordSerializer
+from .business_hours import HolidayLinkSerializer, HolidayLinksField, OverrideField, links_in
 from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
 _OPTIONAL_INTS = (
@@ -68,6 +69,9 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     timezoneId = serializers.CharField(source="timezone_id", read_only=True)
     language = serializers.CharField(read_only=True)
     defaultMenuSid = serializers.SerializerMethodField()
+    # business-hours control (DESIGN §14); lists prefetch ``holiday_links`` with calendar, menu
+    holidayCalendars = HolidayLinksField()
+    override = OverrideField()
 
     def get_aaNumbers(self, system) -> list[str]:
         rows = getattr(system, "live_main_numbers", None)
@@ -150,6 +154,7 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
     invalidExtensionMaxOccurance = _count("invalid_extension_max")
     invalidExtensionAction = serializers.JSONField(required=False, allow_null=True)
     defaultMenuSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    holidayCalendars = HolidayLinkSerializer(many=True, required=False, max_length=100)
 
     def validate_timezoneId(self, value: str) -> str:
         if not is_timezone(value):
@@ -183,8 +188,14 @@ SYSTEM_NAMES = FieldNames(
         "aaNumbers": "main_numbers",
         "extensions": "extensions",
         "defaultMenuSid": "default_menu",
+        "holidayCalendars": "holiday_calendars",
     },
-    inner={**ACTION_NAMES, "autoAttendantSid": "auto_attendant"},
+    inner={
+        **ACTION_NAMES,
+        "autoAttendantSid": "auto_attendant",
+        "calendarSid": "calendar",
+        "menuSid": "menu",
+    },
 )
 
 
@@ -195,4 +206,6 @@ def system_changes(data: dict) -> dict:
     for prefix in ACTION_PREFIXES:
         if f"{prefix}_action" in changes:
             changes[f"{prefix}_action"] = action_in(changes[f"{prefix}_action"])
+    if "holiday_calendars" in changes:
+        changes["holiday_calendars"] = links_in(changes["holiday_calendars"])
     return changes
