@@ -14,7 +14,15 @@ from ..callflow import model
 from ..callflow.schedule import Resolution, next_change, resolve, zone_of
 from ..colours import is_color_code
 from ..models import AutoAttendantSystem
-from ..runtime.compiler import StoredBlock, StoredEntry
+from ..runtime.compiler import (
+    StoredBlock,
+    StoredCalendar,
+    StoredEntry,
+    compile_holidays,
+    compile_override,
+    holiday_years,
+    stored_entry,
+)
 from ..runtime.compiler import compile_schedule as runtime_compile_schedule
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -50,8 +58,9 @@ def menu_mark(index: int) -> str:
 
 def compile_schedule(system: AutoAttendantSystem) -> model.System:
     """The schedule part of the engine's flow, from ``system.schedule`` (prefetched with
-    ``menu`` and ``entries``) and ``system.default_menu`` (selected), through the runtime's own
-    schedule compiler: the console shows exactly what callers hear."""
+    ``menu`` and ``entries``), ``system.holiday_links`` (prefetched with ``menu`` and
+    ``calendar__entries``), ``system.default_menu`` and ``system.override_menu`` (selected),
+    through the runtime's own compilers: the console shows exactly what callers hear."""
     weekly, date_ranges = runtime_compile_schedule(
         StoredBlock(
             block.schedule_type,
@@ -65,6 +74,20 @@ def compile_schedule(system: AutoAttendantSystem) -> model.System:
         )
         for block in system.schedule.all()
     )
+    holidays = compile_holidays(
+        (
+            StoredCalendar(
+                link.calendar.sid,
+                link.calendar.name,
+                link.calendar.country,
+                link.calendar.subdivision,
+                link.menu.sid,
+                tuple(stored_entry(entry) for entry in link.calendar.entries.all()),
+            )
+            for link in system.holiday_links.all()
+        ),
+        holiday_years(),
+    )
     return model.System(
         sid=system.sid,
         enterprise_sid="",
@@ -73,6 +96,12 @@ def compile_schedule(system: AutoAttendantSystem) -> model.System:
         default_menu_sid=system.default_menu.sid if system.default_menu_id else None,
         weekly=weekly,
         date_ranges=date_ranges,
+        holidays=holidays,
+        override=compile_override(
+            system.override_menu.sid if system.override_menu_id else None,
+            system.override_until,
+            system.override_reason,
+        ),
     )
 
 
@@ -81,6 +110,7 @@ class NowPlaying:
     resolution: Resolution
     menu: object | None  # the Menu row, when it is one of the loaded ones
     next_change: datetime | None  # local time of the system
+    flow: model.System | None = None  # the compiled schedule it was resolved from
 
     @property
     def reason(self) -> str:
@@ -100,6 +130,11 @@ def describe(resolution: Resolution) -> str:
         dates = f"{block.start_date:%d %b %Y}–{block.end_date:%d %b %Y}"
         times = f" {entry.start}–{entry.end}" if entry else " (whole day)"
         return f"Special days {dates}{times}"
+    if resolution.source == "override":
+        return "Override: set on the dashboard, it wins over the schedule"
+    if resolution.source == "holiday" and resolution.holiday and resolution.calendar:
+        times = f" {entry.start}–{entry.end}" if entry else " (whole day)"
+        return f"Holiday: {resolution.holiday.name} ({resolution.calendar.name}){times}"
     if resolution.source == "default":
         return "Default menu: no schedule entry covers this moment"
     return "No schedule entry and no default menu: callers hear an apology (error 498)"
@@ -110,13 +145,16 @@ def now_playing(system: AutoAttendantSystem, instant: datetime) -> NowPlaying:
     snapshot = compile_schedule(system)
     resolution = resolve(snapshot, instant)
     menus = {block.menu.sid: block.menu for block in system.schedule.all() if block.menu_id}
-    if system.default_menu_id:
-        menus[system.default_menu.sid] = system.default_menu
+    menus.update((link.menu.sid, link.menu) for link in system.holiday_links.all())
+    for menu in (system.default_menu, system.override_menu):
+        if menu is not None:
+            menus[menu.sid] = menu
     change = next_change(snapshot, instant)
     return NowPlaying(
         resolution=resolution,
         menu=menus.get(resolution.menu_sid) if resolution.menu_sid else None,
         next_change=change.astimezone(zone_of(snapshot)) if change else None,
+        flow=snapshot,
     )
 
 

@@ -115,7 +115,6 @@ def compile_flow(
             "override_menu__sid",
             "override_until",
             "override_reason",
-            "override_set_by__email",
         )
         .order_by("extensions__date_created", "extensions__id")
     )
@@ -182,7 +181,6 @@ def compile_flow(
             head["override_menu__sid"],
             head["override_until"],
             head["override_reason"],
-            head["override_set_by__email"],
         ),
     )
 

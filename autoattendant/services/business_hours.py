@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ __all__ = [
     "do_clear_override",
     "do_set_override",
     "quick_menus",
+    "quick_menus_of",
     "timeline",
 ]
 
@@ -215,6 +217,12 @@ class QuickMenus:
 
     closed: str | None
     open: str | None
+
+
+def quick_menus_of(system: AutoAttendantSystem) -> tuple[QuickMenus, ZoneInfo]:
+    """:func:`quick_menus` of the system's compiled flow (five queries), with its zone."""
+    flow = compile_flow(system.pk)
+    return quick_menus(flow), zone_of(flow)
 
 
 def quick_menus(flow: System) -> QuickMenus:
