@@ -44,6 +44,8 @@ __all__ = [
     "do_create_calendar",
     "do_delete_calendar",
     "do_update_calendar",
+    "entry_in",
+    "entry_out",
     "get_calendar_for",
     "replace_links",
 ]
@@ -213,6 +215,28 @@ def do_delete_calendar(calendar: HolidayCalendar) -> None:
         if users:
             raise Errors.CALENDAR_IN_USE({"sid": calendar.sid, "auto_attendants": users})
         calendar.delete()
+
+
+def entry_out(entry: HolidayEntry) -> dict:
+    """An entry in the API's (and the export document's) names: only the fields of its kind."""
+    data: dict = {"name": entry.name}
+    if entry.date is not None:
+        data["date"] = entry.date.isoformat()
+    elif entry.weekday is not None:
+        data.update(month=entry.month, weekday=entry.weekday, nth=entry.nth)
+    else:
+        data.update(month=entry.month, day=entry.day)
+    if entry.start_time:
+        data.update(startTime=entry.start_time, endTime=entry.end_time)
+    return data
+
+
+def entry_in(raw: Any) -> Any:
+    """An entry in the API's names as :func:`_entry` takes it (anything else unchanged)."""
+    if not isinstance(raw, dict):
+        return raw
+    names = {"startTime": "start_time", "endTime": "end_time"}
+    return {names.get(k, k): v for k, v in raw.items() if k not in names.values()}
 
 
 # --- reading ---------------------------------------------------------------------------------

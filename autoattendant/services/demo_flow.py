@@ -20,10 +20,10 @@ from ..choices import ActionType, ScheduleType
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
 from .actions import Action
 from .announcements import do_create_announcement, do_upload_announcement_file
+from .calendars import do_create_calendar
 from .menus import do_create_menu
 from .numbers import do_create_number
 from .schedules import BlockInput, EntryInput, do_replace_schedule
-from .calendars import do_create_calendar
 from .systems import do_create_system, do_update_system
 
 SYSTEM_NAME = "Main line"

@@ -3,6 +3,7 @@ present at once, across DST changes in two zones; calendar rules over ten years;
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -151,7 +152,7 @@ def test_timeline_across_both_dst_changes_is_contiguous_and_counts_real_hours(zo
     end = local(zone, fall + timedelta(days=2), "00:00").astimezone(UTC)
     segments = timeline(flow, start, end)
     assert segments[0].start == start and segments[-1].end == end
-    assert all(a.end == b.start for a, b in zip(segments, segments[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(segments))
     first = segments[0]
     assert (first.resolution.source, first.end) == ("override", flow.override.until)
     assert first.conflict == "override ends; the schedule resumes"

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...services.business_hours import override_active
+from ...services.calendars import entry_in, entry_out
 from ...timestamps import format_timestamp
 from ..fields import RecordSerializer, UTCDateTimeField
 from .names import FieldNames
@@ -124,28 +125,6 @@ class HolidayEntrySerializer(serializers.Serializer):
     nth = serializers.IntegerField(required=False, allow_null=True, min_value=-1, max_value=5)
     startTime = serializers.CharField(required=False, allow_blank=True, max_length=5)
     endTime = serializers.CharField(required=False, allow_blank=True, max_length=5)
-
-
-def entry_out(entry) -> dict:
-    data = {"name": entry.name}
-    if entry.date is not None:
-        data["date"] = entry.date.isoformat()
-    else:
-        data["month"] = entry.month
-        if entry.weekday is not None:
-            data["weekday"] = entry.weekday
-            data["nth"] = entry.nth
-        else:
-            data["day"] = entry.day
-    if entry.start_time:
-        data["startTime"] = entry.start_time
-        data["endTime"] = entry.end_time
-    return data
-
-
-def entry_in(entry: dict) -> dict:
-    names = {"startTime": "start_time", "endTime": "end_time"}
-    return {names.get(k, k): v for k, v in entry.items()}
 
 
 @extend_schema_field({"type": "array", "items": {"type": "object"}})
