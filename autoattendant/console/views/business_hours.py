@@ -318,12 +318,23 @@ def system_timeline(request: HttpRequest, sid: str) -> HttpResponse:
         )
         day = start.date()
         while day <= (end - timedelta(microseconds=1)).date():
-            info = days.setdefault(day, {"seconds": {}, "gap": False, "conflict": [], "why": set()})
+            info = days.setdefault(
+                day, {"seconds": {}, "gap": False, "conflict": [], "why": set(), "pieces": []}
+            )
             day_start = datetime.combine(day, datetime.min.time(), zone)
             lo = max(segment.start, day_start)
             hi = min(segment.end, day_start + timedelta(days=1))
             key = (payload["menuSid"], payload["reason"])
             info["seconds"][key] = info["seconds"].get(key, 0) + max(0, (hi - lo).total_seconds())
+            span = (day_start + timedelta(days=1) - day_start).total_seconds() or 1
+            info["pieces"].append(
+                (
+                    (lo - day_start).total_seconds() / span,
+                    (hi - day_start).total_seconds() / span,
+                    colours.get(payload["menuSid"] or "", GAP_COLOUR),
+                    payload["menuSid"],
+                )
+            )
             if payload["reason"] == "NONE":
                 info["gap"] = True
             if payload["reason"] in ("OVERRIDE", "SPECIAL_DAY", "HOLIDAY"):
@@ -354,6 +365,16 @@ def system_timeline(request: HttpRequest, sid: str) -> HttpResponse:
     )
 
 
+#: The year view's colour for a stretch of day without a menu (callers hear the apology).
+GAP_COLOUR = "#d0021b"
+
+
+def _bar(pieces: list[tuple[float, float, str, str | None]]) -> str:
+    """A CSS gradient drawing the day from midnight to midnight, a colour per stretch."""
+    stops = [f"{colour} {start * 100:.2f}% {end * 100:.2f}%" for start, end, colour, _ in pieces]
+    return f"linear-gradient(to right, {', '.join(stops)})" if stops else "none"
+
+
 def _mark(index: int) -> str:
     return chr(ord("A") + index % 26)
 
@@ -375,8 +396,8 @@ def _months(days: dict, menus: dict, colours: dict, first: date) -> list[dict]:
                 (menu_sid, _reason), _ = max(info["seconds"].items(), key=lambda kv: kv[1])
                 special = sorted(info["why"])
                 label = [day.strftime("%a %d %b %Y")]
-                if menu_sid:
-                    label.append(f"mostly {menus[menu_sid].name if menu_sid in menus else '?'}")
+                name = menus[menu_sid].name if menu_sid in menus else None
+                label.append(f"mostly {name}" if name else "mostly no menu")
                 label += special
                 if info["gap"]:
                     label.append("gap: some callers hear the apology")
@@ -384,9 +405,10 @@ def _months(days: dict, menus: dict, colours: dict, first: date) -> list[dict]:
                 cells.append(
                     {
                         "day": day,
-                        "colour": colours.get(menu_sid or "", "#ffffff"),
-                        "ink": ink_on(colours.get(menu_sid or "", "#ffffff")),
-                        "mark": marks.get(menu_sid or "", "–"),
+                        "bar": _bar(info["pieces"]),
+                        "mark": "".join(
+                            dict.fromkeys(marks.get(p[3] or "", "–") for p in info["pieces"])
+                        )[:4],
                         "gap": info["gap"],
                         "conflict": bool(info["conflict"]),
                         "special": bool(special),
