@@ -187,21 +187,30 @@ class CalendarDatesSerializer(serializers.Serializer):
 # --- timeline ---------------------------------------------------------------------------------
 
 
-class SegmentSerializer(serializers.Serializer):
-    start = serializers.CharField(help_text="Local time with its UTC offset (ISO-8601).")
-    end = serializers.CharField(help_text="Local time with its UTC offset (end exclusive).")
-    menuSid = serializers.CharField(allow_null=True)
-    menuName = serializers.CharField(allow_null=True)
-    reason = serializers.ChoiceField(
-        choices=["OVERRIDE", "SPECIAL_DAY", "HOLIDAY", "WEEKLY", "DEFAULT", "NONE"]
-    )
-    detail = serializers.CharField(help_text="The holiday's name or the override's reason.")
-    conflict = serializers.CharField(allow_null=True)
+SEGMENT_SCHEMA = {
+    "type": "object",
+    "required": ["start", "end", "menuSid", "menuName", "reason", "detail", "conflict"],
+    "properties": {
+        "start": {"type": "string", "description": "Local time with its UTC offset (ISO-8601)."},
+        "end": {"type": "string", "description": "Local time with its UTC offset; exclusive."},
+        "menuSid": {"type": "string", "nullable": True},
+        "menuName": {"type": "string", "nullable": True},
+        "reason": {
+            "type": "string",
+            "enum": ["OVERRIDE", "SPECIAL_DAY", "HOLIDAY", "WEEKLY", "DEFAULT", "NONE"],
+        },
+        "detail": {"type": "string", "description": "The holiday's name or the override's reason."},
+        "conflict": {"type": "string", "nullable": True},
+    },
+}
+#: The timeline: a plain list of segments in ``data`` (not a page).
+TIMELINE_SCHEMA = {"type": "array", "items": SEGMENT_SCHEMA, "x-plain-list": True}
 
 
 __all__ = [
     "CALENDAR_NAMES",
     "OVERRIDE_NAMES",
+    "TIMELINE_SCHEMA",
     "CalendarDatesSerializer",
     "HolidayCalendarSerializer",
     "HolidayCalendarWriteSerializer",
@@ -209,7 +218,6 @@ __all__ = [
     "HolidayLinksField",
     "OverrideField",
     "OverrideWriteSerializer",
-    "SegmentSerializer",
     "UTCDateTimeField",
     "calendar_changes",
     "links_in",

@@ -37,11 +37,11 @@ from ..schema import refusals, resource_schema
 from ..serializers.business_hours import (
     CALENDAR_NAMES,
     OVERRIDE_NAMES,
+    TIMELINE_SCHEMA,
     CalendarDatesSerializer,
     HolidayCalendarSerializer,
     HolidayCalendarWriteSerializer,
     OverrideWriteSerializer,
-    SegmentSerializer,
     calendar_changes,
     override_out,
 )
@@ -192,7 +192,7 @@ class TimelineView(QueryParameters, APIView):
     @extend_schema(
         tags=["Auto attendant systems"],
         parameters=TIME_PARAMETERS,
-        responses={200: SegmentSerializer(many=True), **refusals(409)},
+        responses={200: TIMELINE_SCHEMA, **refusals(409)},
         description="Consecutive segments covering the span, each with the menu callers hear "
         "and why: OVERRIDE, SPECIAL_DAY, HOLIDAY, WEEKLY, DEFAULT or NONE (error 498). Times "
         "are local to the system with their UTC offset, DST-correct.",
