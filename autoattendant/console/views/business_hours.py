@@ -78,7 +78,7 @@ def system_override(request: HttpRequest, sid: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except AppError as exc:
-        messages.error(request, f"{system.name}: {explain(exc)}")
+        messages.error(request, f"{system.name}: {_words(exc)}")
         return back
     messages.success(request, f"{system.name}: override set.")
     return back
@@ -163,7 +163,7 @@ def _calendar_page(request: HttpRequest, calendar: HolidayCalendar | None) -> Ht
             else:
                 saved = do_update_calendar(request.user, calendar, changes)
         except AppError as exc:
-            error = _calendar_error(exc)
+            error = _words(exc)
         else:
             messages.success(request, f"Holiday calendar “{saved.name}” saved.")
             return redirect("console:calendar_edit", sid=saved.sid)
@@ -197,7 +197,8 @@ def _calendar_page(request: HttpRequest, calendar: HolidayCalendar | None) -> Ht
     )
 
 
-def _calendar_error(exc: AppError) -> str:
+def _words(exc: AppError) -> str:
+    """A refusal in words; a field error names the field (``entry 2 end time: …``)."""
     if exc.error is Errors.VALIDATION and isinstance(exc.data, dict):
         parts = []
         for field, message in exc.data.items():
@@ -256,7 +257,7 @@ def system_holidays(request: HttpRequest, sid: str) -> HttpResponse:
         try:
             do_update_system(request.user, system, {"holiday_calendars": links})
         except AppError as exc:
-            error = explain(exc)
+            error = _words(exc)
         else:
             messages.success(request, f"{system.name}: holiday calendars saved.")
             return redirect("console:system_holidays", sid=system.sid)
