@@ -141,7 +141,7 @@ class CalendarDatesView(QueryParameters, APIView):
         return Response({"calendarSid": calendar.sid, "year": year, "dates": dates})
 
 
-class OverrideView(APIView):
+class OverrideView(QueryParameters, APIView):
     """``POST`` sets the system's override, ``DELETE`` clears it; BG_ADMIN and AA_ADMIN."""
 
     @extend_schema(
