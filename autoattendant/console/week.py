@@ -8,7 +8,9 @@ page already loaded (``prefetch_related``), so a page of many systems costs no e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from ..callflow import model
 from ..callflow.schedule import Resolution, next_change, resolve, zone_of
@@ -24,6 +26,7 @@ from ..runtime.compiler import (
     stored_entry,
 )
 from ..runtime.compiler import compile_schedule as runtime_compile_schedule
+from ..services.business_hours import REASONS, timeline
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Menus without a colour of their own get one of these, by position.
@@ -222,3 +225,32 @@ def week_grid(rows: list[dict]) -> list[list[GridBlock]]:
                 )
             )
     return days
+
+
+# --- what overrides the week grid in the next seven days -------------------------------------
+
+_WHY = {"OVERRIDE": "override", "SPECIAL_DAY": "special day", "HOLIDAY": "holiday", "NONE": "gap"}
+
+
+def week_exceptions(system: AutoAttendantSystem) -> list[dict]:
+    """The next seven days' stretches where something other than the weekly schedule answers
+    (override, special day, holiday, a gap), resolved by the engine's one resolution over the
+    compiled flow — shown beside the week grid, which draws the weekly entries only."""
+    now = timezone.now()
+    line = timeline(system, now, now + timedelta(days=7), now=now)
+    zone = zone_of(line.flow)
+    shown = []
+    for segment in line.segments:
+        reason = REASONS[segment.resolution.source]
+        if reason in ("WEEKLY", "DEFAULT"):
+            continue
+        shown.append(
+            {
+                "start": segment.start.astimezone(zone),
+                "end": segment.end.astimezone(zone),
+                "menu": line.menu_name(segment.resolution.menu_sid),
+                "why": _WHY[reason],
+                "detail": segment.resolution.holiday.name if segment.resolution.holiday else "",
+            }
+        )
+    return shown

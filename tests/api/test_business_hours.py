@@ -5,6 +5,7 @@ at once, without a query more per warm call."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -195,7 +196,7 @@ def test_links_are_shown_in_order_and_a_used_calendar_cannot_be_deleted(bg_admin
 
 
 def test_a_calendar_change_reaches_every_system_linking_it(bg_admin, enterprise_a):
-    one, _, closed1, holiday1 = shop(enterprise_a, "One", "15550001001")
+    one, _, _closed1, holiday1 = shop(enterprise_a, "One", "15550001001")
     two, open2, _, holiday2 = shop(enterprise_a, "Two", "15550001002")
     sid = ok(bg_admin.client.post(f"{BASE}/calendar", {"name": "Shared"}, format="json"))["sid"]
     for system, menu in ((one, holiday1), (two, holiday2)):
@@ -276,7 +277,7 @@ def test_an_override_reaches_calls_at_once_and_warm_calls_stay_at_one_query(bg_a
 
 
 def test_the_timeline_covers_the_span_with_local_offsets_across_dst(bg_admin, enterprise_a):
-    system, open_menu, closed, holiday = shop(enterprise_a)
+    system, _open_menu, _closed, holiday = shop(enterprise_a)
     sid = ok(bg_admin.client.post(f"{BASE}/calendar", CALENDAR, format="json"))["sid"]
     links = {"holidayCalendars": [{"calendarSid": sid, "menuSid": holiday.sid}]}
     ok(bg_admin.client.put(f"{BASE}/system/{system.sid}", links, format="json"))
@@ -286,7 +287,7 @@ def test_the_timeline_covers_the_span_with_local_offsets_across_dst(bg_admin, en
     )
     assert segments[0]["start"] == "2027-01-01T00:00:00-05:00"
     assert segments[-1]["end"] == "2027-12-31T00:00:00-05:00"
-    assert all(a["end"] == b["start"] for a, b in zip(segments, segments[1:], strict=False))
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(segments))
     memorial = [s for s in segments if s["detail"] == "Memorial Day"]
     assert memorial == [
         {

@@ -102,3 +102,19 @@ def test_the_year_ahead_counts_gaps(bg, world):
     world.system.save()
     page = bg.get(f"/console/systems/{world.system.sid}/timeline/").content.decode()
     assert "data-gap-count>0<" in page  # the world's week is covered every day, all day
+    # the table shows local times with their offsets: Paris in winter and in summer
+    assert "<small>+0100</small>" in page and "<small>+0200</small>" in page
+
+
+def test_the_schedule_page_lists_this_weeks_exceptions_from_the_one_resolution(bg, bg_admin, world):
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    calendar = do_create_calendar(bg_admin.user, enterprise=world.system.enterprise, changes={
+        "name": "Days", "entries": [{"name": "Stocktaking", "date": tomorrow.isoformat(),
+                                     "start_time": "10:00", "end_time": "12:00"}],
+    })  # fmt: skip
+    links = [{"calendar": calendar.sid, "menu": world.sales.sid}]
+    do_update_system(bg_admin.user, world.system, {"holiday_calendars": links})
+    page = bg.get(f"/console/systems/{world.system.sid}/schedule/").content.decode()
+    assert "This week, not by the weekly schedule" in page
+    assert f"{tomorrow:%a} {tomorrow.day} {tomorrow:%b} 10:00" in page
+    assert "Sales — holiday “Stocktaking”" in page
