@@ -5,7 +5,7 @@ and its year timeline (calendar view and table)."""
 from __future__ import annotations
 
 import calendar as month_calendar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -322,12 +322,16 @@ def system_timeline(request: HttpRequest, sid: str) -> HttpResponse:
             info = days.setdefault(
                 day, {"seconds": {}, "gap": False, "conflict": [], "why": set(), "pieces": []}
             )
-            day_start = datetime.combine(day, datetime.min.time(), zone)
+            # local midnights, compared as instants: a DST day lasts 23 or 25 hours
+            day_start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+            day_end = datetime.combine(
+                day + timedelta(days=1), datetime.min.time(), zone
+            ).astimezone(UTC)
             lo = max(segment.start, day_start)
-            hi = min(segment.end, day_start + timedelta(days=1))
+            hi = min(segment.end, day_end)
             key = (payload["menuSid"], payload["reason"])
             info["seconds"][key] = info["seconds"].get(key, 0) + max(0, (hi - lo).total_seconds())
-            span = (day_start + timedelta(days=1) - day_start).total_seconds() or 1
+            span = (day_end - day_start).total_seconds() or 1
             info["pieces"].append(
                 (
                     (lo - day_start).total_seconds() / span,
