@@ -29,12 +29,15 @@ from .models import (
     Enterprise,
     FlowTest,
     FlowVersion,
+    HolidayCalendar,
+    HolidayEntry,
     Menu,
     MenuKey,
     MonthlyUsage,
     PhoneNumber,
     ScheduleBlock,
     ScheduleEntry,
+    SystemHolidayCalendar,
     User,
 )
 from .runtime.versions import touch_systems
@@ -614,6 +617,45 @@ class ScheduleEntryAdmin(admin.ModelAdmin):
     def block_link(self, obj):
         block = obj.block
         return link(block, f"{block.auto_attendant.name}: {block.schedule_type} #{block.pk}")
+
+
+# --- holiday calendars (DESIGN §14) ---------------------------------------------------------------
+
+
+class HolidayEntryInline(admin.TabularInline):
+    model = HolidayEntry
+    fields = (
+        "name",
+        "date",
+        "month",
+        "day",
+        "weekday",
+        "nth",
+        "start_time",
+        "end_time",
+        "position",
+    )
+    extra = 0
+
+
+class SystemHolidayCalendarInline(admin.TabularInline):
+    model = SystemHolidayCalendar
+    fields = ("auto_attendant", "menu", "position")
+    autocomplete_fields = ("auto_attendant", "menu")
+    extra = 0
+
+
+@admin.register(HolidayCalendar)
+class HolidayCalendarAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
+    """Saving here bumps the linked systems' flows (``runtime.invalidation``)."""
+
+    list_display = ("name", "sid", "enterprise_link", "country", "subdivision", "date_created")
+    list_select_related = ("enterprise",)
+    list_filter = ("country", "enterprise")
+    search_fields = ("sid", "name", "enterprise__sid", "enterprise__name")
+    readonly_fields = ("sid", "date_created", "date_updated")
+    autocomplete_fields = ("enterprise",)
+    inlines = (HolidayEntryInline, SystemHolidayCalendarInline)
 
 
 # --- usage ---------------------------------------------------------------------------------------

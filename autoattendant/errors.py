@@ -272,6 +272,19 @@ class Errors:
         "The query string names a parameter the operation does not take (a misspelt filter, "
         "pageSize as pagesize); data names each with the ones the operation takes.",
     )
+    # --- business-hours control (DESIGN §14) ----------------------------------------------------
+    CALENDAR_NOT_FOUND = ErrorCode(
+        660,
+        409,
+        "Holiday calendar not found",
+        "The holiday calendar sid names no visible calendar.",
+    )
+    CALENDAR_IN_USE = ErrorCode(
+        661,
+        409,
+        "Holiday calendar is in use",
+        "Deleting a holiday calendar that AA systems still link; data names them.",
+    )
 
     # --- Safe changes (DESIGN §16) ----------------------------------------------------------
     FLOW_TESTS_FAILED = ErrorCode(

@@ -13,10 +13,11 @@ MENU = "MN"
 SYSTEM = "AA"
 PHONE_NUMBER = "PH"
 FLOW_TEST = "FT"
+HOLIDAY_CALENDAR = "HC"
 
 _SID_RE = {p: re.compile(rf"^{p}[0-9a-f]{{32}}$") for p in
            (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER,
-            FLOW_TEST)}  # fmt: skip
+            FLOW_TEST, HOLIDAY_CALENDAR)}  # fmt: skip
 
 
 def new_sid(prefix: str) -> str:
@@ -57,3 +58,7 @@ def new_phone_number_sid() -> str:
 
 def new_flow_test_sid() -> str:
     return new_sid(FLOW_TEST)
+
+
+def new_calendar_sid() -> str:
+    return new_sid(HOLIDAY_CALENDAR)

@@ -302,7 +302,10 @@ def wrap_in_envelope(result: dict, generator, request, public) -> dict:
             ok = responses.get("200", {}).get("content", {}).get("application/json")
             if ok is not None:
                 payload = ok.get("schema", {})
-                if payload.get("type") == "array":
+                # a list that is not a page (the timeline) says so with ``x-plain-list``
+                if payload.get("x-plain-list"):
+                    payload = {k: v for k, v in payload.items() if k != "x-plain-list"}
+                elif payload.get("type") == "array":
                     payload = _wrap_list(payload)
                 ok["schema"] = {
                     "type": "object",

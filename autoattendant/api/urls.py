@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 
 from .routes import resource_routes
 from .views.announcements import AnnouncementViewSet
+from .views.business_hours import business_hours_routes
 from .views.callflow import callflow_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
@@ -40,6 +41,7 @@ urlpatterns = [
     *resource_routes("announcement", AnnouncementViewSet),
     *file_routes(),
     *resource_routes("phonenumber", PhoneNumberViewSet),
+    *business_hours_routes(),  # before system/{sid}
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
 ]

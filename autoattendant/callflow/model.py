@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
@@ -29,7 +29,10 @@ __all__ = [
     "Announcement",
     "DateRangeBlock",
     "Extension",
+    "HolidayDate",
+    "HolidayLayer",
     "Menu",
+    "Override",
     "System",
     "TimeEntry",
     "WeeklyBlock",
@@ -200,6 +203,49 @@ class DateRangeBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """An override of the schedule (DESIGN §14): ``menu_sid`` answers every call until ``until``
+    (an aware UTC instant; ``None`` = until cleared). Expiry needs no job: the resolver compares
+    the call's instant with ``until``. ``reason`` and ``set_by`` are for the console's words."""
+
+    menu_sid: str
+    until: datetime | None = None
+    reason: str = ""
+    set_by: str = ""
+
+    def active(self, instant: datetime) -> bool:
+        """True at ``instant`` (aware) when the override has not expired."""
+        return self.until is None or instant < self.until
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayDate:
+    """One resolved date of a holiday calendar: its ``name``, and the ``entries`` (times, no
+    ``day``) when it covers part of the day only; none = the whole day."""
+
+    day: date
+    name: str
+    entries: tuple[TimeEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entries", tuple(self.entries))
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayLayer:
+    """A holiday calendar linked to a system with the menu its dates play, its dates resolved
+    for the years ``first_year``..``last_year`` (the compiler's window: rules and the ``holidays``
+    package are evaluated when the flow is compiled, never during a call)."""
+
+    calendar_sid: str
+    name: str
+    menu_sid: str
+    dates: dict[date, tuple[HolidayDate, ...]] = field(default_factory=dict)
+    first_year: int = 0
+    last_year: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class System:
     """One Auto Attendant system with everything a call needs, compiled in one go.
 
@@ -207,8 +253,10 @@ class System:
     ``language`` is the system's language code (``en``, ``es`` …): speech recognition listens in
     its ``xx-YY`` form.
     ``extensions`` keeps the order the directory should be presented in (the first 50 spoken names
-    become speech hints). ``weekly`` and ``date_ranges`` are tried in order; overlaps are rejected
-    when saved, so order only matters for inconsistent data and keeps the result deterministic.
+    become speech hints). ``override`` and ``holidays`` (in the system's list order) are the
+    business-hours layers of DESIGN §14. ``weekly`` and ``date_ranges`` are tried in order;
+    overlaps are rejected when saved, so order only matters for inconsistent data and keeps the
+    result deterministic.
     """
 
     sid: str
@@ -229,8 +277,11 @@ class System:
     extensions: tuple[Extension, ...] = ()
     weekly: tuple[WeeklyBlock, ...] = ()
     date_ranges: tuple[DateRangeBlock, ...] = ()
+    holidays: tuple[HolidayLayer, ...] = ()
+    override: Override | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "extensions", tuple(self.extensions))
         object.__setattr__(self, "weekly", tuple(self.weekly))
         object.__setattr__(self, "date_ranges", tuple(self.date_ranges))
+        object.__setattr__(self, "holidays", tuple(self.holidays))

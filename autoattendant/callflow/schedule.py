@@ -1,6 +1,13 @@
 """Which menu a caller hears at a given instant, and when that changes next.
 
-Rules (DESIGN §6 and §11, "Special days"):
+Rules (DESIGN §6, §11 "Special days" and §14), in this order — the one resolution that calls, the
+simulator, ``rcml/search``, the dashboard, the week grid and the timeline all go through:
+
+1. an active override (``System.override``, until its ``until``: expiry needs no job);
+2. DATE_RANGE special days;
+3. holiday calendars, in the system's list order (a part-day date covers only its times; the rest
+   of that day follows the layers below);
+4. WEEKLY; 5. the default menu; 6. nothing (error 498).
 
 - The instant is converted to the system's zone with ``zoneinfo`` and compared by *wall clock*.
   Consequences on DST days, which the tests pin down: on a spring-forward day the skipped local
@@ -24,16 +31,32 @@ transitions), never minute by minute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import DateRangeBlock, System, TimeEntry, WeeklyBlock
+from .model import (
+    DateRangeBlock,
+    HolidayDate,
+    HolidayLayer,
+    System,
+    TimeEntry,
+    WeeklyBlock,
+)
 
-__all__ = ["Resolution", "local_time", "next_change", "resolve", "zone_of"]
+__all__ = [
+    "Resolution",
+    "Segment",
+    "local_time",
+    "next_change",
+    "resolve",
+    "timeline",
+    "without_override",
+    "zone_of",
+]
 
-Source = Literal["date_range", "weekly", "default", "none"]
+Source = Literal["override", "date_range", "holiday", "weekly", "default", "none"]
 
 _DAY_SECONDS = 24 * 3600
 
@@ -53,6 +76,8 @@ class Resolution:
     local: datetime
     block: WeeklyBlock | DateRangeBlock | None = None
     entry: TimeEntry | None = None
+    holiday: HolidayDate | None = None
+    calendar: HolidayLayer | None = None
 
     @property
     def matched(self) -> bool:
@@ -63,6 +88,12 @@ class Resolution:
     def reason(self) -> str:
         """A one-line human explanation, e.g. for the dashboard or ``simulate_call``."""
         when = self.local.strftime("%a %Y-%m-%d %H:%M %Z")
+        if self.source == "override":
+            return f"override at {when}"
+        if self.source == "holiday":
+            assert self.holiday is not None and self.calendar is not None
+            times = f" {self.entry.start}-{self.entry.end}" if self.entry else " (whole day)"
+            return f"holiday {self.holiday.name!r} ({self.calendar.name}){times} at {when}"
         if self.source == "date_range":
             assert isinstance(self.block, DateRangeBlock)
             span = f"{self.block.start_date.isoformat()}..{self.block.end_date.isoformat()}"
@@ -121,6 +152,9 @@ def resolve(system: System, instant: datetime) -> Resolution:
     datetime; a naive one raises ``ValueError`` (it is a programming error, not call data).
     """
     local = local_time(system, instant)
+    override = system.override
+    if override is not None and override.active(instant):
+        return Resolution(override.menu_sid, "override", local)
     today = local.date()
     seconds = _seconds_of_day(local)
 
@@ -142,6 +176,17 @@ def resolve(system: System, instant: datetime) -> Resolution:
                 if _spill_match(entry, seconds):
                     return Resolution(block.menu_sid, "date_range", local, block, entry)
         return _fallback(system, local)
+
+    for layer in system.holidays:
+        for holiday in layer.dates.get(today, ()):
+            if not holiday.entries:
+                return Resolution(layer.menu_sid, "holiday", local, holiday=holiday, calendar=layer)
+            for entry in holiday.entries:
+                if _same_day_match(entry, seconds):
+                    return Resolution(
+                        layer.menu_sid, "holiday", local, entry=entry, holiday=holiday,
+                        calendar=layer,
+                    )  # fmt: skip
 
     weekday = local.isoweekday()
     previous_weekday = 7 if weekday == 1 else weekday - 1
@@ -214,10 +259,19 @@ def _candidate_instants(system: System, instant: datetime, horizon: timedelta) -
         for entry in dr_block.entries:
             minutes.add(entry.start_minute % 1440)
             minutes.add(entry.end_minute % 1440)
+    for layer in system.holidays:
+        for holidays in layer.dates.values():
+            for holiday in holidays:
+                for entry in holiday.entries:
+                    minutes.add(entry.start_minute % 1440)
+                    minutes.add(entry.end_minute % 1440)
 
     first_day = instant.astimezone(zone).date() - timedelta(days=1)
     days = horizon.days + 3
     candidates: set[datetime] = set(_transitions(zone, instant, end))
+    until = system.override.until if system.override is not None else None
+    if until is not None and instant < until <= end:
+        candidates.add(until.astimezone(UTC))
     for offset_days in range(days):
         day: date = first_day + timedelta(days=offset_days)
         for minute in minutes:
@@ -244,3 +298,74 @@ def next_change(
         if resolve(system, candidate).menu_sid != current:
             return candidate
     return None
+
+
+def without_override(system: System) -> System:
+    """``system`` as its schedule alone would answer (e.g. to find the "next change" an
+    override set until then should end at)."""
+    return replace(system, override=None) if system.override is not None else system
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of time ``start``..``end`` (UTC, end exclusive) during which one rule answers:
+    ``resolution`` is the resolution at ``start``; ``conflict`` names something an admin
+    should look at (a holiday on a day the schedule closes anyway, one hidden by a special day,
+    an override about to expire), or is empty."""
+
+    start: datetime
+    end: datetime
+    resolution: Resolution
+    conflict: str = ""
+
+
+def _segment_key(resolution: Resolution) -> tuple:
+    """Adjacent instants with the same key belong to one segment: same menu, same rule and, for
+    special days and holidays, the same block or date."""
+    if resolution.source == "holiday":
+        assert resolution.holiday is not None and resolution.calendar is not None
+        detail: object = (resolution.calendar.calendar_sid, resolution.holiday.name)
+    elif resolution.source == "date_range":
+        detail = id(resolution.block)
+    else:
+        detail = None
+    return (resolution.menu_sid, resolution.source, detail)
+
+
+def _conflict(system: System, segment: Segment) -> str:
+    resolution = segment.resolution
+    if resolution.source == "override" and system.override and system.override.until:
+        return "override ends; the schedule resumes"
+    if resolution.source == "holiday":
+        below = resolve(replace(system, holidays=(), override=None), segment.start)
+        if below.menu_sid == resolution.menu_sid:
+            assert resolution.holiday is not None
+            return f"holiday {resolution.holiday.name!r} falls when callers hear this menu anyway"
+    if resolution.source == "date_range":
+        day = resolution.local.date()
+        hidden = [h.name for layer in system.holidays for h in layer.dates.get(day, ())]
+        if hidden:
+            return f"special day hides holiday {', '.join(sorted(set(hidden)))}"
+    return ""
+
+
+def timeline(system: System, start: datetime, end: datetime) -> list[Segment]:
+    """What callers hear from ``start`` to ``end`` (aware), as consecutive segments covering the
+    whole span: the resolution is a step function whose steps lie among
+    :func:`_candidate_instants` (entry edges, midnights, DST transitions, the override's end), so
+    resolving at those instants only is exact, and DST-correct by construction."""
+    start = start.astimezone(UTC)
+    end = end.astimezone(UTC)
+    if end <= start:
+        return []
+    points = [start] + [c for c in _candidate_instants(system, start, end - start) if c < end]
+    segments: list[Segment] = []
+    current_start = start
+    current = resolve(system, start)
+    for point in points[1:]:
+        resolution = resolve(system, point)
+        if _segment_key(resolution) != _segment_key(current):
+            segments.append(Segment(current_start, point, current))
+            current_start, current = point, resolution
+    segments.append(Segment(current_start, end, current))
+    return [replace(s, conflict=_conflict(system, s)) for s in segments]

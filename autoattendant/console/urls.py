@@ -6,6 +6,7 @@ from django.urls import path, reverse_lazy
 from .views import (
     announcements,
     auth,
+    business_hours,
     dashboard,
     flow,
     history,
@@ -80,4 +81,12 @@ urlpatterns = [
     ),
     path("systems/<str:sid>/tests/", history.flow_tests, name="flow_tests"),
     path("simulator/save-test/", history.save_flow_test, name="save_flow_test"),
+    # business hours: override, holiday calendars, the year ahead
+    path("systems/<str:sid>/override/", business_hours.system_override, name="system_override"),
+    path("systems/<str:sid>/holidays/", business_hours.system_holidays, name="system_holidays"),
+    path("systems/<str:sid>/timeline/", business_hours.system_timeline, name="system_timeline"),
+    path("calendars/", business_hours.calendar_list, name="calendar_list"),
+    path("calendars/new/", business_hours.calendar_create, name="calendar_create"),
+    path("calendars/<str:sid>/", business_hours.calendar_edit, name="calendar_edit"),
+    path("calendars/<str:sid>/delete/", business_hours.calendar_delete, name="calendar_delete"),
 ]

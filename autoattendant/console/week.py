@@ -8,14 +8,25 @@ page already loaded (``prefetch_related``), so a page of many systems costs no e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from ..callflow import model
 from ..callflow.schedule import Resolution, next_change, resolve, zone_of
 from ..colours import is_color_code
 from ..models import AutoAttendantSystem
-from ..runtime.compiler import StoredBlock, StoredEntry
+from ..runtime.compiler import (
+    StoredBlock,
+    StoredCalendar,
+    StoredEntry,
+    compile_holidays,
+    compile_override,
+    holiday_years,
+    stored_entry,
+)
 from ..runtime.compiler import compile_schedule as runtime_compile_schedule
+from ..services.business_hours import REASONS, timeline
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Menus without a colour of their own get one of these, by position.
@@ -50,8 +61,9 @@ def menu_mark(index: int) -> str:
 
 def compile_schedule(system: AutoAttendantSystem) -> model.System:
     """The schedule part of the engine's flow, from ``system.schedule`` (prefetched with
-    ``menu`` and ``entries``) and ``system.default_menu`` (selected), through the runtime's own
-    schedule compiler: the console shows exactly what callers hear."""
+    ``menu`` and ``entries``), ``system.holiday_links`` (prefetched with ``menu`` and
+    ``calendar__entries``), ``system.default_menu`` and ``system.override_menu`` (selected),
+    through the runtime's own compilers: the console shows exactly what callers hear."""
     weekly, date_ranges = runtime_compile_schedule(
         StoredBlock(
             block.schedule_type,
@@ -65,6 +77,20 @@ def compile_schedule(system: AutoAttendantSystem) -> model.System:
         )
         for block in system.schedule.all()
     )
+    holidays = compile_holidays(
+        (
+            StoredCalendar(
+                link.calendar.sid,
+                link.calendar.name,
+                link.calendar.country,
+                link.calendar.subdivision,
+                link.menu.sid,
+                tuple(stored_entry(entry) for entry in link.calendar.entries.all()),
+            )
+            for link in system.holiday_links.all()
+        ),
+        holiday_years(),
+    )
     return model.System(
         sid=system.sid,
         enterprise_sid="",
@@ -73,6 +99,12 @@ def compile_schedule(system: AutoAttendantSystem) -> model.System:
         default_menu_sid=system.default_menu.sid if system.default_menu_id else None,
         weekly=weekly,
         date_ranges=date_ranges,
+        holidays=holidays,
+        override=compile_override(
+            system.override_menu.sid if system.override_menu_id else None,
+            system.override_until,
+            system.override_reason,
+        ),
     )
 
 
@@ -81,6 +113,7 @@ class NowPlaying:
     resolution: Resolution
     menu: object | None  # the Menu row, when it is one of the loaded ones
     next_change: datetime | None  # local time of the system
+    flow: model.System | None = None  # the compiled schedule it was resolved from
 
     @property
     def reason(self) -> str:
@@ -100,6 +133,11 @@ def describe(resolution: Resolution) -> str:
         dates = f"{block.start_date:%d %b %Y}–{block.end_date:%d %b %Y}"
         times = f" {entry.start}–{entry.end}" if entry else " (whole day)"
         return f"Special days {dates}{times}"
+    if resolution.source == "override":
+        return "Override: set on the dashboard, it wins over the schedule"
+    if resolution.source == "holiday" and resolution.holiday and resolution.calendar:
+        times = f" {entry.start}–{entry.end}" if entry else " (whole day)"
+        return f"Holiday: {resolution.holiday.name} ({resolution.calendar.name}){times}"
     if resolution.source == "default":
         return "Default menu: no schedule entry covers this moment"
     return "No schedule entry and no default menu: callers hear an apology (error 498)"
@@ -110,13 +148,16 @@ def now_playing(system: AutoAttendantSystem, instant: datetime) -> NowPlaying:
     snapshot = compile_schedule(system)
     resolution = resolve(snapshot, instant)
     menus = {block.menu.sid: block.menu for block in system.schedule.all() if block.menu_id}
-    if system.default_menu_id:
-        menus[system.default_menu.sid] = system.default_menu
+    menus.update((link.menu.sid, link.menu) for link in system.holiday_links.all())
+    for menu in (system.default_menu, system.override_menu):
+        if menu is not None:
+            menus[menu.sid] = menu
     change = next_change(snapshot, instant)
     return NowPlaying(
         resolution=resolution,
         menu=menus.get(resolution.menu_sid) if resolution.menu_sid else None,
         next_change=change.astimezone(zone_of(snapshot)) if change else None,
+        flow=snapshot,
     )
 
 
@@ -184,3 +225,32 @@ def week_grid(rows: list[dict]) -> list[list[GridBlock]]:
                 )
             )
     return days
+
+
+# --- what overrides the week grid in the next seven days -------------------------------------
+
+_WHY = {"OVERRIDE": "override", "SPECIAL_DAY": "special day", "HOLIDAY": "holiday", "NONE": "gap"}
+
+
+def week_exceptions(system: AutoAttendantSystem) -> list[dict]:
+    """The next seven days' stretches where something other than the weekly schedule answers
+    (override, special day, holiday, a gap), resolved by the engine's one resolution over the
+    compiled flow — shown beside the week grid, which draws the weekly entries only."""
+    now = timezone.now()
+    line = timeline(system, now, now + timedelta(days=7), now=now)
+    zone = zone_of(line.flow)
+    shown = []
+    for segment in line.segments:
+        reason = REASONS[segment.resolution.source]
+        if reason in ("WEEKLY", "DEFAULT"):
+            continue
+        shown.append(
+            {
+                "start": segment.start.astimezone(zone),
+                "end": segment.end.astimezone(zone),
+                "menu": line.menu_name(segment.resolution.menu_sid),
+                "why": _WHY[reason],
+                "detail": segment.resolution.holiday.name if segment.resolution.holiday else "",
+            }
+        )
+    return shown

@@ -1,6 +1,7 @@
 from .account import User, hash_token
 from .announcement import Announcement
 from .audit import AuditEntry
+from .calendar import HolidayCalendar, HolidayEntry, SystemHolidayCalendar
 from .enterprise import Enterprise
 from .flowhistory import FlowTest, FlowVersion
 from .menu import Menu, MenuKey
@@ -16,12 +17,15 @@ __all__ = [
     "Enterprise",
     "FlowTest",
     "FlowVersion",
+    "HolidayCalendar",
+    "HolidayEntry",
     "Menu",
     "MenuKey",
     "MonthlyUsage",
     "PhoneNumber",
     "ScheduleBlock",
     "ScheduleEntry",
+    "SystemHolidayCalendar",
     "User",
     "hash_token",
 ]

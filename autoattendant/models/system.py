@@ -60,6 +60,17 @@ class AutoAttendantSystem(CreatedByModel):
     extensions = models.ManyToManyField(
         "autoattendant.PhoneNumber", blank=True, related_name="extension_of_systems"
     )
+    # The business-hours override (DESIGN §14): ``override_menu`` answers every call until
+    # ``override_until`` (null: until cleared). Expiry needs no job: calls compare their instant.
+    override_menu = models.ForeignKey(
+        "autoattendant.Menu", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_until = models.DateTimeField(null=True, blank=True)
+    override_reason = models.CharField(max_length=500, blank=True, default="")
+    override_set_by = models.ForeignKey(
+        "autoattendant.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_set_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change to anything the call flow reads, so a cached compiled flow
     # can be recognised as stale without reading the rows it was built from.
     flow_version = models.PositiveIntegerField(default=0, editable=False)

@@ -1,39 +1,62 @@
 """Compiling a flow: an AA system read from the database into the engine's
-:class:`~autoattendant.callflow.model.System` — four queries, whatever the number of menus, keys,
-schedule entries or extensions: the system with its directory, the menus with their keys, the
-schedule blocks with their entries, and the announcements the flow refers to.
+:class:`~autoattendant.callflow.model.System` — five queries, whatever the number of menus, keys,
+schedule entries, calendars or extensions: the system with its directory and override, the menus
+with their keys, the schedule blocks with their entries, the linked holiday calendars with their
+entries, and the announcements the flow refers to.
 
-:func:`compile_schedule` is the one schedule compiler: the engine's flows, the console's week grid
-and its "callers hear now" all read schedules through it, so they cannot disagree.
+:func:`compile_schedule` is the one schedule compiler and :func:`compile_holidays` the one
+calendar compiler: the engine's flows, the console's week grid, its "callers hear now" and the
+timeline all read schedules through them, so they cannot disagree. Holiday calendars are resolved
+to dates here, for a window of years around now (:func:`holiday_years`), so a call never
+evaluates a rule nor touches the ``holidays`` package; the flow's cache key names the year
+(:func:`~.store.flow_key`), so a flow is recompiled when the year turns.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db.models import Q
 
+from ..callflow.calendars import (
+    CalendarEntry,
+    public_holidays,
+    resolve_dates,
+    to_holiday_dates,
+)
 from ..callflow.model import (
     Action,
     Announcement,
     DateRangeBlock,
     Extension,
+    HolidayLayer,
     Menu,
+    Override,
     System,
     TimeEntry,
     WeeklyBlock,
 )
 from ..choices import ScheduleType
 from ..models import Announcement as AnnouncementRow
-from ..models import AutoAttendantSystem, ScheduleBlock
+from ..models import AutoAttendantSystem, ScheduleBlock, SystemHolidayCalendar
 from ..models import Menu as MenuRow
 from ..sids import ANNOUNCEMENT
 
-__all__ = ["StoredBlock", "StoredEntry", "compile_flow", "compile_schedule"]
+__all__ = [
+    "StoredBlock",
+    "StoredCalendar",
+    "StoredEntry",
+    "compile_flow",
+    "compile_holidays",
+    "compile_override",
+    "compile_schedule",
+    "holiday_years",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +72,13 @@ def _announcement_sid(value: str | None) -> str | None:
     return value if value and value.startswith(ANNOUNCEMENT) else None
 
 
-def compile_flow(system: int | str, *, base_url: str = "") -> System:
-    """Read system ``system`` (pk or sid) into the engine's model — four queries, whatever the
-    number of menus, keys, schedule entries and extensions (three when no announcement is used).
+def compile_flow(
+    system: int | str, *, base_url: str = "", years: tuple[int, int] | None = None
+) -> System:
+    """Read system ``system`` (pk or sid) into the engine's model — five queries, whatever the
+    number of menus, keys, schedule entries, calendars and extensions (four when no announcement
+    is used). Holiday calendars are resolved for ``years`` (first, last; default
+    :func:`holiday_years`).
 
     ``base_url`` (scheme and host, no trailing slash) makes announcement file URLs absolute, as
     ``<Play>`` needs. Extensions are the system's live directory numbers. Announcements are the
@@ -85,6 +112,9 @@ def compile_flow(system: int | str, *, base_url: str = "") -> System:
             "extensions__extension",
             "extensions__extension_spoken_name",
             "extensions__date_deleted",
+            "override_menu__sid",
+            "override_until",
+            "override_reason",
         )
         .order_by("extensions__date_created", "extensions__id")
     )
@@ -126,6 +156,7 @@ def compile_flow(system: int | str, *, base_url: str = "") -> System:
         for sid, menu in menu_rows.items()
     }
     weekly, date_ranges = _schedule(head["id"])
+    holidays = compile_holidays(_calendars(head["id"]), years or holiday_years())
     return System(
         sid=head["sid"],
         enterprise_sid=head["enterprise__sid"],
@@ -145,6 +176,12 @@ def compile_flow(system: int | str, *, base_url: str = "") -> System:
         extensions=extensions,
         weekly=weekly,
         date_ranges=date_ranges,
+        holidays=holidays,
+        override=compile_override(
+            head["override_menu__sid"],
+            head["override_until"],
+            head["override_reason"],
+        ),
     )
 
 
@@ -300,3 +337,126 @@ def _entry(stored: StoredEntry, *, weekly: bool) -> TimeEntry | None:
     except ValueError as exc:
         logger.warning("Schedule entry %s left out of the call flow: %s", stored.id, exc)
         return None
+
+
+# --- business-hours layers (DESIGN §14) ------------------------------------------------------
+
+
+def compile_override(
+    menu_sid: str | None, until: datetime | None, reason: str = "", set_by: str | None = ""
+) -> Override | None:
+    """The engine's override from the system row's fields (none without a menu)."""
+    if not menu_sid:
+        return None
+    return Override(
+        menu_sid=menu_sid,
+        until=until.astimezone(UTC) if until is not None else None,
+        reason=reason or "",
+        set_by=set_by or "",
+    )
+
+
+def holiday_years(now: datetime | None = None) -> tuple[int, int]:
+    """The years a compiled flow resolves holiday calendars for: last year to three years
+    ahead, which covers any timeline (at most 400 days) and a year's turn of a cached flow."""
+    year = (now or datetime.now(UTC)).year
+    return (year - 1, year + 3)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCalendar:
+    """A calendar linked to a system, as stored: the link's menu and the calendar's fields."""
+
+    calendar_sid: str
+    name: str
+    country: str
+    subdivision: str
+    menu_sid: str
+    entries: tuple[CalendarEntry, ...] = ()
+
+
+@functools.lru_cache(maxsize=256)
+def _public(country: str, subdivision: str, years: tuple[int, int]) -> dict[date, str]:
+    """A country's public holidays for ``years`` (deterministic, so remembered per process)."""
+    try:
+        return public_holidays(country, subdivision, range(years[0], years[1] + 1))
+    except ValueError as exc:
+        logger.warning("Holiday calendar left without public holidays: %s", exc)
+        return {}
+
+
+def compile_holidays(
+    calendars: Iterable[StoredCalendar], years: tuple[int, int]
+) -> tuple[HolidayLayer, ...]:
+    """The engine's holiday layers, in the system's list order, each calendar resolved to its
+    dates for ``years`` (first, last; inclusive)."""
+    layers = []
+    for stored in calendars:
+        public = _public(stored.country, stored.subdivision, years) if stored.country else {}
+        resolved = [
+            item
+            for year in range(years[0], years[1] + 1)
+            for item in resolve_dates(stored.entries, year, public)
+        ]
+        layers.append(
+            HolidayLayer(
+                calendar_sid=stored.calendar_sid,
+                name=stored.name,
+                menu_sid=stored.menu_sid,
+                dates=to_holiday_dates(resolved),
+                first_year=years[0],
+                last_year=years[1],
+            )
+        )
+    return tuple(layers)
+
+
+def stored_entry(row: Any) -> CalendarEntry:
+    """A :class:`CalendarEntry` from a ``HolidayEntry`` row (or anything with its fields)."""
+    return CalendarEntry(
+        name=row.name,
+        date=row.date,
+        month=row.month,
+        day=row.day,
+        weekday=row.weekday,
+        nth=row.nth,
+        start=row.start_time or "",
+        end=row.end_time or "",
+    )
+
+
+def _calendars(system_id: int) -> list[StoredCalendar]:
+    """The system's linked calendars with their entries, in list order (one query: a LEFT
+    JOIN, a row per entry)."""
+    rows = (
+        SystemHolidayCalendar.objects.filter(auto_attendant_id=system_id)
+        .values_list(
+            "id",
+            "calendar__sid",
+            "calendar__name",
+            "calendar__country",
+            "calendar__subdivision",
+            "menu__sid",
+            "calendar__entries__id",
+            "calendar__entries__name",
+            "calendar__entries__date",
+            "calendar__entries__month",
+            "calendar__entries__day",
+            "calendar__entries__weekday",
+            "calendar__entries__nth",
+            "calendar__entries__start_time",
+            "calendar__entries__end_time",
+        )
+        .order_by("position", "id", "calendar__entries__position", "calendar__entries__id")
+    )
+    links: dict[int, tuple[tuple, list[CalendarEntry]]] = {}
+    for link_id, sid, name, country, subdivision, menu_sid, entry_id, *entry in rows:
+        _, entries = links.setdefault(link_id, ((sid, name, country, subdivision, menu_sid), []))
+        if entry_id is not None:
+            entry_name, day_date, month, day, weekday, nth, start, end = entry
+            entries.append(
+                CalendarEntry(
+                    entry_name, day_date, month, day, weekday, nth, start or "", end or ""
+                )
+            )
+    return [StoredCalendar(*head, entries=tuple(entries)) for head, entries in links.values()]

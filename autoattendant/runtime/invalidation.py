@@ -25,11 +25,14 @@ from django.dispatch import receiver
 from ..models import (
     Announcement,
     AutoAttendantSystem,
+    HolidayCalendar,
+    HolidayEntry,
     Menu,
     MenuKey,
     PhoneNumber,
     ScheduleBlock,
     ScheduleEntry,
+    SystemHolidayCalendar,
 )
 from .versions import already_touched, bump_systems
 
@@ -157,3 +160,30 @@ def _directory_changed(sender, instance, action: str, reverse: bool, pk_set, **k
         bump_systems(pk for pk in pk_set if not already_touched(pk))
     elif action == "pre_clear":
         _bump_where(None, ("number", instance.pk), extensions__id=instance.pk)
+
+
+# --- holiday calendars: a calendar is shared, so a change reaches every system linking it -----
+
+
+@receiver(post_save, sender=HolidayCalendar, dispatch_uid="aa_flow_calendar_saved")
+def _calendar_changed(sender, instance: HolidayCalendar, origin=None, **kwargs) -> None:
+    if kwargs.get("created"):
+        return  # no system links a calendar that did not exist
+    _bump_where(origin, ("calendar", instance.pk), holiday_links__calendar_id=instance.pk)
+
+
+@receiver(post_save, sender=HolidayEntry, dispatch_uid="aa_flow_calendar_entry_saved")
+@receiver(post_delete, sender=HolidayEntry, dispatch_uid="aa_flow_calendar_entry_deleted")
+def _calendar_entry_changed(sender, instance: HolidayEntry, origin=None, **kwargs) -> None:
+    if _cascaded(origin, HolidayEntry):
+        return
+    key = ("calendar", instance.calendar_id)
+    _bump_where(origin, key, holiday_links__calendar_id=instance.calendar_id)
+
+
+@receiver(post_save, sender=SystemHolidayCalendar, dispatch_uid="aa_flow_calendar_link_saved")
+@receiver(post_delete, sender=SystemHolidayCalendar, dispatch_uid="aa_flow_calendar_link_deleted")
+def _calendar_link_changed(sender, instance: SystemHolidayCalendar, origin=None, **kwargs) -> None:
+    if _cascaded(origin, SystemHolidayCalendar) and not isinstance(origin, HolidayCalendar):
+        return
+    _bump(instance.auto_attendant_id, origin)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.core.cache import cache
 
@@ -46,13 +47,16 @@ def _base_tag(base_url: str) -> str:
 
 
 #: The compiled flow's layout (``callflow.model``); a new layout never reads an old one's pickles.
-FLOW_FORMAT = 3
+FLOW_FORMAT = 4
 
 
 def flow_key(ref: FlowRef, base_url: str) -> str:
     """The compiled flow's cache key: it names the flow's version, so it changes with every write
-    the flow depends on. Whatever is derived from a flow may be remembered under it."""
-    return f"aa:flow{FLOW_FORMAT}:{ref.system_sid}:{ref.version}:{_base_tag(base_url)}"
+    the flow depends on, and the year (holiday calendars are compiled for a window of years around
+    it: :func:`~.compiler.holiday_years`), so a flow is recompiled when the year turns. Whatever
+    is derived from a flow may be remembered under it."""
+    year = time.gmtime().tm_year
+    return f"aa:flow{FLOW_FORMAT}:{ref.system_sid}:{ref.version}:{year}:{_base_tag(base_url)}"
 
 
 #: The process's most recently used compiled flows, by :func:`flow_key`.

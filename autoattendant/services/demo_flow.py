@@ -20,6 +20,7 @@ from ..choices import ActionType, ScheduleType
 from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
 from .actions import Action
 from .announcements import do_create_announcement, do_upload_announcement_file
+from .calendars import do_create_calendar
 from .menus import do_create_menu
 from .numbers import do_create_number
 from .schedules import BlockInput, EntryInput, do_replace_schedule
@@ -229,10 +230,28 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
         ScheduleType.DATE_RANGE,
         [BlockInput(menu=holiday.sid, start_date=HOLIDAY, end_date=HOLIDAY)],
     )
+    # Public holidays of New York State and the clinic's own days, shared by the enterprise
+    # (DESIGN §14); the special day above hides this calendar's Christmas (the year view marks it).
+    holidays = do_create_calendar(
+        admin,
+        enterprise=enterprise,
+        changes={
+            "name": "Clinic holidays",
+            "country": "US",
+            "subdivision": "NY",
+            "entries": [
+                {"name": "Christmas Eve (afternoon)", "month": 12, "day": 24,
+                 "start_time": "13:00", "end_time": "24:00"},
+                {"name": "Staff training afternoon", "month": 10, "weekday": 5, "nth": -1,
+                 "start_time": "13:00", "end_time": "24:00"},
+            ],
+        },
+    )  # fmt: skip
     do_update_system(
         admin,
         system,
         {
+            "holiday_calendars": [{"calendar": holidays.sid, "menu": holiday.sid}],
             "default_menu": after_hours.sid,
             "invalid_input_action": transfer,
             "invalid_extension_action": transfer,

@@ -51,6 +51,7 @@ from ..models import (
     Menu,
     MenuKey,
     ScheduleBlock,
+    SystemHolidayCalendar,
     User,
 )
 from ..runtime.versions import touch_systems
@@ -348,7 +349,10 @@ def _lock(menu: Menu) -> None:
 
 def _check_deletable(menu: Menu) -> None:
     """506, then 614, then 509 — the order DESIGN §11 fixes."""
-    if ScheduleBlock.objects.filter(menu=menu).exists():
+    if (
+        ScheduleBlock.objects.filter(menu=menu).exists()
+        or SystemHolidayCalendar.objects.filter(menu=menu).exists()
+    ):
         raise Errors.MENU_IN_SCHEDULE({"sid": menu.sid})
     go_to = ActionType.GO_TO_MENU
     referring = set(

@@ -26,12 +26,21 @@ from django.utils import timezone
 
 from ..choices import SystemLanguage, SystemStatus
 from ..errors import AppError, Errors
-from ..models import AutoAttendantSystem, Enterprise, Menu, PhoneNumber, ScheduleBlock, User
+from ..models import (
+    AutoAttendantSystem,
+    Enterprise,
+    Menu,
+    PhoneNumber,
+    ScheduleBlock,
+    SystemHolidayCalendar,
+    User,
+)
 from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from ..timezones import is_timezone
 from .actions import check_action, parse_action
 from .flowversions import flow_change
+from .calendars import replace_links
 from .locking import lock_announcements, lock_row
 from .numbers import may_edit_directory, normalise_number
 
@@ -50,13 +59,15 @@ SETTING_FIELDS = (
     "invalid_extension_max",
 )
 #: Everything a change may hold: the settings, the actions, ``main_numbers`` and ``extensions``
-#: (lists of numbers or extension codes) and ``default_menu`` (a menu sid of the system).
+#: (lists of numbers or extension codes), ``default_menu`` (a menu sid of the system) and
+#: ``holiday_calendars`` (``[{"calendar", "menu"}]`` sids, :func:`.calendars.replace_links`).
 SYSTEM_FIELDS = (
     *SETTING_FIELDS,
     *(f"{prefix}_action" for prefix in ACTION_PREFIXES),
     "main_numbers",
     "extensions",
     "default_menu",
+    "holiday_calendars",
 )
 #: The whole numbers each count may be (null: the documented default).
 LIMITS = {
@@ -244,6 +255,9 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
             )
         if extensions is not None:
             system.extensions.set(extensions)
+        if changes.get("holiday_calendars") is not None:
+            # calendars of the enterprise with menus of this system, in list order (DESIGN §14)
+            replace_links(system, changes["holiday_calendars"])
     return system
 
 
@@ -279,6 +293,7 @@ def do_delete_system(system: AutoAttendantSystem) -> AutoAttendantSystem:
             system.save(update_fields=["default_menu"])
         system.main_numbers.update(auto_attendant=None, date_updated=timezone.now())
         ScheduleBlock.objects.filter(auto_attendant=system).delete()
+        SystemHolidayCalendar.objects.filter(auto_attendant=system).delete()
         try:
             system.delete()
         except ProtectedError as exc:  # a menu of it is another system's default menu

@@ -44,7 +44,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from autoattendant.choices import ActionType, Role
-from autoattendant.models import AutoAttendantSystem, PhoneNumber
+from autoattendant.models import AutoAttendantSystem, HolidayCalendar, HolidayEntry, PhoneNumber
 from tests.builders import make_announcement, make_extension, make_menu, make_weekly_block, real_wav
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -159,6 +159,10 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
     )
     extension = make_extension(enterprise_a, "15550001101", "101", "Alice Boss")
     system.extensions.add(extension)
+    calendar = HolidayCalendar.objects.create(
+        enterprise=enterprise_a, name="Holidays", country="US", created_by=bg_admin.user
+    )
+    HolidayEntry.objects.create(calendar=calendar, name="Memorial Day", month=5, weekday=1, nth=-1)
     return World(
         sids={
             "announcement": music.sid,
@@ -167,12 +171,14 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
             "phonenumber": main.sid,
             "user": aa_admin.user.sid,  # never the caller: a run must not lock itself out
             "enterprise": enterprise_a.sid,
+            "calendar": calendar.sid,
         },
         references={
             "system": system.sid,
             "enterprise": enterprise_a.sid,
             "announcement": greeting.sid,
             "menu": office.sid,
+            "calendar": calendar.sid,
         },
         main_number=main.number,
     )
@@ -220,6 +226,7 @@ REFERENCES = {
     "ringbackToneSid": "announcement",
     "menuSid": "menu",
     "defaultMenuSid": "menu",
+    "calendarSid": "calendar",
 }
 
 

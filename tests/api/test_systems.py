@@ -73,7 +73,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "status", "aaNumbers", "extensions", "enterpriseSid", "timeoutSeconds",
         "timeoutMaxOccurance", "timeoutAction", "invalidExtensionMaxOccurance",
         "invalidExtensionAction", "invalidInputMaxOccurance", "invalidInputAction", "timezoneId",
-        "language",
+        "language", "holidayCalendars", "override",
     ]  # fmt: skip
     assert data == {
         "sid": sid,
@@ -96,6 +96,8 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "invalidInputAction": {"actionType": "HANGUP"},
         "timezoneId": "US/Hawaii",
         "language": "en",
+        "holidayCalendars": [],
+        "override": None,
     }
     assert data["dateCreated"].endswith("+0000")
     # The numbers know their system too.
@@ -514,6 +516,6 @@ def test_list_query_count_does_not_grow_with_rows(bg_admin, enterprise_a, number
         system.extensions.add(numbers["ext1"], numbers["ext2"])
     many, total = count()
     # auth (user + enterprise) · count · page rows (+ enterprise, creator, default menu joined)
-    # · main numbers · extensions
-    assert one == many == 5
+    # · main numbers · extensions · holiday calendar links (calendar and menu joined)
+    assert one == many == 6
     assert total == 31

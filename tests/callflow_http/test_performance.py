@@ -28,12 +28,13 @@ def count(fetch) -> int:
     return len(ctx.captured_queries)
 
 
-def test_a_warm_entry_costs_one_query_and_a_cold_one_five(world):
+def test_a_warm_entry_costs_one_query_and_a_cold_one_six(world):
     call = Platform()
     # Cold: 1 the number with its system's version and status, then the compiled flow:
-    # 2 the system with its extensions, 3 the menus with their keys, 4 the schedule blocks with
-    # their entries, 5 the announcements the flow refers to.
-    assert count(call.start) == 5
+    # 2 the system with its extensions and override, 3 the menus with their keys, 4 the schedule
+    # blocks with their entries, 5 the holiday calendars with their entries, 6 the announcements
+    # the flow refers to.
+    assert count(call.start) == 6
     # Warm: 1 the number with its system's version; the flow comes from the cache.
     assert count(call.start) == 1
 
@@ -46,7 +47,7 @@ def test_a_warm_continuation_costs_one_query(world):
     cache.clear()
     local_flows.clear()  # cold everywhere, also in front of a shared cache
     local_answers.clear()
-    assert count(lambda: call.press(doc, "4")) == 5
+    assert count(lambda: call.press(doc, "4")) == 6
 
 
 def make_world(enterprise, number: str, *, keys: int, entries: int, extensions: int):
@@ -85,14 +86,14 @@ def test_the_cost_does_not_grow_with_keys_entries_or_extensions(enterprise_a):
     make_world(enterprise_a, "15551000", keys=1, entries=1, extensions=1)
     make_world(enterprise_a, "15552000", keys=11, entries=50, extensions=20)
     small, big = Platform(to="15551000"), Platform(to="15552000")
-    assert count(small.start) == count(big.start) == 5
+    assert count(small.start) == count(big.start) == 6
     assert count(small.start) == count(big.start) == 1
 
 
-def test_building_a_snapshot_costs_four_queries(world):
+def test_building_a_snapshot_costs_five_queries(world):
     with CaptureQueriesContext(connection) as ctx:
         system = compile_flow(world.system.sid, base_url="https://aa.test")
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 5
     main = system.menus[world.main.sid]
     assert main.name == "Main"
     assert main.announcement_sid == world.welcome.sid
@@ -119,13 +120,13 @@ def test_unreferenced_announcements_stay_out_of_the_snapshot(world, enterprise_a
     assert set(system.announcements) == {world.welcome.sid, world.ring.sid}
 
 
-def test_a_system_without_announcements_costs_three_queries(enterprise_a):
+def test_a_system_without_announcements_costs_four_queries(enterprise_a):
     system = make_system(enterprise_a)
     menu = make_menu(system, "Plain", keys={"9": A.HANGUP})
     make_weekly_block(menu, [(1, "09:00", "17:00")])
     with CaptureQueriesContext(connection) as ctx:
         built = compile_flow(system.pk)
-    assert len(ctx.captured_queries) == 3
+    assert len(ctx.captured_queries) == 4
     assert list(built.menus) == [menu.sid]
 
 

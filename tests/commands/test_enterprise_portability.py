@@ -23,11 +23,14 @@ from autoattendant.models import (
     Announcement,
     AutoAttendantSystem,
     Enterprise,
+    HolidayCalendar,
+    HolidayEntry,
     Menu,
     MenuKey,
     PhoneNumber,
     ScheduleBlock,
     ScheduleEntry,
+    SystemHolidayCalendar,
     User,
 )
 from autoattendant.services.demo_flow import build_demo_flow, tone_wav
@@ -36,11 +39,11 @@ from tests.builders import make_date_range_block, make_menu, make_system
 
 pytestmark = pytest.mark.usefixtures("media")
 
-SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH|FT)[0-9a-f]{32}$")
+SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH|FT|HC)[0-9a-f]{32}$")
 DATES = {"dateCreated", "dateUpdated", "exportedAt"}
 ALL_MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
-    ScheduleBlock, ScheduleEntry,
+    ScheduleBlock, ScheduleEntry, HolidayCalendar, HolidayEntry, SystemHolidayCalendar,
 )  # fmt: skip
 
 
@@ -190,9 +193,10 @@ def test_export_costs_the_same_queries_whatever_the_enterprise_size(enterprise_a
         make_date_range_block(menu, dt.date(2027, 1, i + 1), dt.date(2027, 1, i + 1))
     with CaptureQueriesContext(connection) as big:
         export_enterprise(enterprise_a)
-    # users, numbers, announcements, systems (+ extensions), menus (+ keys), blocks (+ entries),
+    # users, numbers, announcements, systems (+ extensions, + holiday calendar links), menus
+    # (+ keys), blocks (+ entries), calendars (their entries only where there are calendars),
     # flow tests
-    assert len(big) == len(small) == 10
+    assert len(big) == len(small) == 12
 
 
 def test_dry_run_checks_and_keeps_nothing(world, tmp_path):

@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 
 from autoattendant.choices import ActionType as A
 from autoattendant.choices import Role
-from autoattendant.models import Enterprise, PhoneNumber, User
+from autoattendant.models import (
+    Enterprise,
+    HolidayCalendar,
+    HolidayEntry,
+    PhoneNumber,
+    SystemHolidayCalendar,
+    User,
+)
 from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +35,20 @@ BUDGETS = {
     "menu": (4, 4),
     # + nothing: enterprise, system and creator are joined
     "phonenumber": (3, 3),
-    # + 4 the page's live main numbers, 5 their live extensions (default menu joined)
-    "system": (5, 5),
+    # + 4 the page's live main numbers, 5 their live extensions (default and override menus
+    # joined), 6 their holiday calendar links (calendar and menu joined)
+    "system": (6, 6),
     "announcement": (3, 3),
     "user": (3, 3),
+    # + 4 every row's entries
+    "calendar": (4, 4),
 }
 
 
 def grow(enterprise, creator: User, tag: str, *, systems: int, menus: int, numbers: int):
-    """Rows enough to fill pages: systems with menus of all 11 keys, a weekly schedule,
-    announcements, main numbers, extensions in every system's directory, users."""
+    """Rows enough to fill pages: systems with menus of all 11 keys, a weekly schedule, a
+    holiday calendar each, announcements, main numbers, extensions in every system's directory,
+    users."""
     prompt = make_announcement(enterprise, f"Prompt {tag}", created_by=creator)
     for s in range(systems):
         system = make_system(enterprise, f"System {tag}{s}", created_by=creator)
@@ -51,6 +62,15 @@ def grow(enterprise, creator: User, tag: str, *, systems: int, menus: int, numbe
                 system, f"Menu {tag}{s}-{m}", keys=keys, created_by=creator, announcement=prompt
             )
         make_weekly_block(previous, [(day, "09:00", "17:00") for day in range(1, 8)])
+        calendar = HolidayCalendar.objects.create(
+            enterprise=enterprise, name=f"Holidays {tag}{s}", country="US", created_by=creator
+        )
+        HolidayEntry.objects.bulk_create(
+            HolidayEntry(calendar=calendar, name=f"Day {d}", month=1, day=d) for d in (2, 3)
+        )
+        SystemHolidayCalendar.objects.create(
+            auto_attendant=system, calendar=calendar, menu=previous
+        )
         for n in range(numbers):
             PhoneNumber.objects.create(
                 enterprise=enterprise,

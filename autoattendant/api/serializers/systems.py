@@ -8,6 +8,8 @@ from ...models import PhoneNumber
 from ...querying import any_of
 from ...services.systems import ACTION_PREFIXES, LIMITS, is_timezone
 from ..fields import RecordSerializer, record_item
+from ..fields import RecordSerializer
+from .business_hours import HolidayLinkSerializer, HolidayLinksField, OverrideField, links_in
 from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
 _OPTIONAL_INTS = (
@@ -70,6 +72,9 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     timezoneId = serializers.CharField(source="timezone_id", read_only=True)
     language = serializers.CharField(read_only=True)
     defaultMenuSid = serializers.SerializerMethodField()
+    # business-hours control (DESIGN §14); lists prefetch ``holiday_links`` with calendar, menu
+    holidayCalendars = HolidayLinksField()
+    override = OverrideField()
 
     def get_aaNumbers(self, system) -> list[str]:
         rows = getattr(system, "live_main_numbers", None)
@@ -231,6 +236,7 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
     invalidExtensionMaxOccurance = _count("invalid_extension_max")
     invalidExtensionAction = serializers.JSONField(required=False, allow_null=True)
     defaultMenuSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    holidayCalendars = HolidayLinkSerializer(many=True, required=False, max_length=100)
 
     def validate_timezoneId(self, value: str) -> str:
         if not is_timezone(value):
@@ -264,8 +270,14 @@ SYSTEM_NAMES = FieldNames(
         "aaNumbers": "main_numbers",
         "extensions": "extensions",
         "defaultMenuSid": "default_menu",
+        "holidayCalendars": "holiday_calendars",
     },
-    inner={**ACTION_NAMES, "autoAttendantSid": "auto_attendant"},
+    inner={
+        **ACTION_NAMES,
+        "autoAttendantSid": "auto_attendant",
+        "calendarSid": "calendar",
+        "menuSid": "menu",
+    },
 )
 
 
@@ -276,4 +288,6 @@ def system_changes(data: dict) -> dict:
     for prefix in ACTION_PREFIXES:
         if f"{prefix}_action" in changes:
             changes[f"{prefix}_action"] = action_in(changes[f"{prefix}_action"])
+    if "holiday_calendars" in changes:
+        changes["holiday_calendars"] = links_in(changes["holiday_calendars"])
     return changes

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from ...access import resolve_enterprise
 from ...choices import SystemStatus
 from ...errors import Errors
-from ...models import AutoAttendantSystem, PhoneNumber
+from ...models import AutoAttendantSystem, PhoneNumber, SystemHolidayCalendar
 from ...services.systems import do_create_system, do_delete_system, do_update_system
 from ..filtering import BaseFilterSet
 from ..schema import FORCE, resource_schema
@@ -54,10 +54,14 @@ class AutoAttendantSystemViewSet(ResourceViewSet):
     enterprise admins edit their extension directory."""
 
     queryset_base = AutoAttendantSystem.objects.select_related(
-        "enterprise", "created_by", "default_menu"
+        "enterprise", "created_by", "default_menu", "override_menu", "override_set_by"
     ).prefetch_related(
         Prefetch("main_numbers", queryset=_live_numbers(), to_attr="live_main_numbers"),
         Prefetch("extensions", queryset=_live_numbers(), to_attr="live_extensions"),
+        Prefetch(
+            "holiday_links",
+            queryset=SystemHolidayCalendar.objects.select_related("calendar", "menu"),
+        ),
     )
     not_found = Errors.SYSTEM_NOT_FOUND
     output_serializer = AutoAttendantSystemSerializer

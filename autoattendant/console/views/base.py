@@ -36,7 +36,7 @@ EXPLANATIONS: dict[int, str] = {
     504: "The file is not a valid PCM WAV recording.",
     505: "This email address already belongs to a user of another enterprise.",
     506: "This menu cannot be deleted: the schedule still uses it. Remove it from the weekly "
-    "schedule and the special days first.",
+    "schedule, the special days and the AA system's holiday calendars first.",
     507: "This announcement cannot be deleted: a menu plays it (as its announcement or ringback "
     "tone). Pick another announcement in those menus first.",
     509: "This menu cannot be deleted while it has an announcement assigned. Set its "
@@ -57,6 +57,9 @@ EXPLANATIONS: dict[int, str] = {
     618: "This extension code is already used in your enterprise.",
     619: "This number already belongs to another auto attendant system; remove it there first.",
     623: "An extension cannot be an auto attendant's main number.",
+    660: "That holiday calendar does not exist in your enterprise.",
+    661: "This holiday calendar cannot be deleted: AA systems still use it. Remove it from their "
+    "Holidays pages first.",
 }
 
 

@@ -24,7 +24,7 @@ from ...errors import AppError, Errors
 from ...models import AutoAttendantSystem, Menu
 from ...services.schedules import BlockInput, EntryInput, do_replace_schedule, read_schedule
 from ..forms.schedules import DAYS, SpecialDayFormSet, WeeklyFormSet
-from ..week import DAY_NAMES, ink_on, menu_colour, menu_mark, week_grid
+from ..week import DAY_NAMES, ink_on, menu_colour, menu_mark, week_exceptions, week_grid
 from .base import console_view, explain, visible
 from .history import failing_tests, flow_write
 
@@ -253,5 +253,6 @@ def schedule_edit(request: HttpRequest, sid: str) -> HttpResponse:
             "hours": range(0, 24, 3),
             "days": DAYS,
             "no_menus": not menus,
+            "exceptions": week_exceptions(system),
         },
     )

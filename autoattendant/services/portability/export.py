@@ -18,12 +18,16 @@ from ...models import (
     AutoAttendantSystem,
     Enterprise,
     FlowTest,
+    HolidayCalendar,
+    HolidayEntry,
     Menu,
     PhoneNumber,
     ScheduleBlock,
+    SystemHolidayCalendar,
     User,
 )
 from ...timestamps import format_timestamp
+from ..calendars import entry_out
 from ..menus import keypad_order
 from .loader import FORMAT, VERSION
 
@@ -60,8 +64,9 @@ def _audio(announcement: Announcement, warn: Callable[[str], None] | None) -> st
 def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | None = None) -> dict:
     """The whole enterprise as a JSON-ready dict; records in creation order.
 
-    Seven queries whatever the enterprise's size (plus one storage read per audio file);
-    ``warn`` hears about audio files that cannot be read (they are left out, not fatal).
+    Eleven queries (twelve with holiday calendars) whatever the enterprise's size (plus one
+    storage read per audio file); ``warn`` hears about audio files that cannot be read (they are
+    left out, not fatal).
     """
     users = (
         User.objects.filter(enterprise=enterprise)
@@ -87,8 +92,18 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 "extensions",
                 queryset=PhoneNumber.objects.live().order_by("number"),
                 to_attr="live_extensions",
-            )
+            ),
+            Prefetch(
+                "holiday_links",
+                queryset=SystemHolidayCalendar.objects.select_related("calendar", "menu"),
+            ),
         )
+        .order_by("date_created", "id")
+    )
+    calendars = (
+        HolidayCalendar.objects.filter(enterprise=enterprise)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("entries", HolidayEntry.objects.order_by("position", "id")))
         .order_by("date_created", "id")
     )
     menus = (
@@ -186,6 +201,10 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 ),
                 "defaultMenuSid": _sid(s.default_menu),
                 "extensions": [n.number for n in s.live_extensions],
+                "holidayCalendars": [
+                    {"calendarSid": link.calendar.sid, "menuSid": link.menu.sid}
+                    for link in s.holiday_links.all()
+                ],
                 "accountEmail": _email(s.created_by),
                 "dateCreated": format_timestamp(s.date_created),
                 "dateUpdated": format_timestamp(s.date_updated),
@@ -231,6 +250,19 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                 ],
             }
             for b in blocks
+        ],
+        "calendars": [
+            {
+                "sid": c.sid,
+                "name": c.name,
+                "country": c.country,
+                "subdivision": c.subdivision,
+                "entries": [entry_out(e) for e in c.entries.all()],
+                "accountEmail": _email(c.created_by),
+                "dateCreated": format_timestamp(c.date_created),
+                "dateUpdated": format_timestamp(c.date_updated),
+            }
+            for c in calendars
         ],
         # Flow tests travel with their flows; versions and the audit trail stay behind.
         "flowTests": [

@@ -28,8 +28,9 @@ from django.db.models.functions import Lower
 from ...audio import InvalidWav, inspect_wav
 from ...choices import EnterpriseStatus, Role, SystemLanguage, SystemStatus, UserStatus
 from ...errors import AppError
-from ...models import Announcement, AutoAttendantSystem, Enterprise, Menu, User
+from ...models import Announcement, AutoAttendantSystem, Enterprise, HolidayCalendar, Menu, User
 from ..announcements import do_create_announcement, file_name_for
+from ..calendars import do_create_calendar, entry_in
 from ..enterprises import do_create_enterprise
 from ..flowversions import flow_change
 from ..menus import do_create_menu, do_update_menu
@@ -77,6 +78,7 @@ class _Importer(Bookkeeping):
         if self.enterprise is None:
             return
         self._users()
+        self._calendars()
         self._announcements()
         self._systems()
         self._numbers()
@@ -164,6 +166,26 @@ class _Importer(Bookkeeping):
                 user.created_by = creator
                 user.save(update_fields=["created_by"])
         self._tick(len(users))
+
+    def _calendars(self) -> None:
+        def create(item: dict) -> HolidayCalendar:
+            entries = item.get("entries") or []
+            if not isinstance(entries, list):
+                raise BadField("entries: expected a list of objects")
+            return do_create_calendar(
+                self._creator(item),
+                enterprise=self.enterprise,
+                changes={
+                    "name": read_text(item, "name", required=True),
+                    "country": read_text(item, "country", max_length=2),
+                    "subdivision": read_text(item, "subdivision", max_length=16),
+                    "entries": [entry_in(e) for e in entries],
+                },
+            )
+
+        for i, item in enumerate(self.doc["calendars"]):
+            self._create("calendars", i, item, lambda item=item: create(item))
+            self._tick()
 
     def _announcements(self) -> None:
         def create(item: dict) -> Announcement:
@@ -332,8 +354,13 @@ class _Importer(Bookkeeping):
             if not isinstance(extensions, list) or not all(isinstance(x, str) for x in extensions):
                 self._problem(item, f"systems[{i}].extensions", "expected a list of numbers")
                 continue
+            links = item.get("holidayCalendars") or []
+            if not isinstance(links, list) or not all(isinstance(x, dict) for x in links):
+                self._problem(item, f"systems[{i}].holidayCalendars", "expected a list of objects")
+                continue
             references = ("defaultMenuSid", *(f"{a}Action" for a in ACTIONS))
-            if self._blocked(*(item.get(k) for k in references), *extensions):
+            linked = [x.get(k) for x in links for k in ("calendarSid", "menuSid")]
+            if self._blocked(*(item.get(k) for k in references), *extensions, *linked):
                 continue
             changes = {
                 "default_menu": self._mapped(item.get("defaultMenuSid")),
@@ -341,6 +368,13 @@ class _Importer(Bookkeeping):
                 "invalid_input_action": self._action(item.get("invalidInputAction")),
                 "invalid_extension_action": self._action(item.get("invalidExtensionAction")),
                 "extensions": extensions,
+                "holiday_calendars": [
+                    {
+                        "calendar": self._mapped(x.get("calendarSid")),
+                        "menu": self._mapped(x.get("menuSid")),
+                    }
+                    for x in links
+                ],
             }
             self._guard(
                 item,

@@ -14,7 +14,16 @@ __all__ = ["FORMAT", "SECTIONS", "VERSION", "load_document"]
 
 FORMAT = "autoattendant-enterprise"
 VERSION = 1
-SECTIONS = ("users", "numbers", "announcements", "systems", "menus", "schedules", "flowTests")
+SECTIONS = (
+    "users",
+    "numbers",
+    "announcements",
+    "systems",
+    "menus",
+    "schedules",
+    "calendars",
+    "flowTests",
+)
 
 
 class _Located(dict):
