@@ -12,9 +12,12 @@ ANNOUNCEMENT = "AN"
 MENU = "MN"
 SYSTEM = "AA"
 PHONE_NUMBER = "PH"
+MAILBOX = "MB"
+VOICEMAIL = "VM"
 
 _SID_RE = {p: re.compile(rf"^{p}[0-9a-f]{{32}}$") for p in
-           (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER)}  # fmt: skip
+           (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER,
+            MAILBOX, VOICEMAIL)}  # fmt: skip
 
 
 def new_sid(prefix: str) -> str:
@@ -51,3 +54,11 @@ def new_system_sid() -> str:
 
 def new_phone_number_sid() -> str:
     return new_sid(PHONE_NUMBER)
+
+
+def new_mailbox_sid() -> str:
+    return new_sid(MAILBOX)
+
+
+def new_voicemail_sid() -> str:
+    return new_sid(VOICEMAIL)

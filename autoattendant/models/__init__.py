@@ -6,11 +6,13 @@ from .number import PhoneNumber
 from .schedule import ScheduleBlock, ScheduleEntry
 from .system import AutoAttendantSystem
 from .usage import MonthlyUsage
+from .voicemail import Mailbox, Voicemail
 
 __all__ = [
     "Announcement",
     "AutoAttendantSystem",
     "Enterprise",
+    "Mailbox",
     "Menu",
     "MenuKey",
     "MonthlyUsage",
@@ -18,5 +20,6 @@ __all__ = [
     "ScheduleBlock",
     "ScheduleEntry",
     "User",
+    "Voicemail",
     "hash_token",
 ]

@@ -30,6 +30,7 @@ from ..callflow.state import (
     PARAM_EXPIRES,
     PARAM_SIGNATURE,
     CallState,
+    Mode,
     StateError,
     bind_call,
     carries_state,
@@ -43,6 +44,7 @@ from .config import hot
 from .dialled import dialled_digits
 from .lookup import FlowRef, lookup_number, lookup_system
 from .store import answers_capacity, flow_key, get_flow, local_answers
+from .voicemail import recording_url, take_message
 
 __all__ = [
     "RCML_PATH",
@@ -165,6 +167,7 @@ def answer_continuation(
     dial_status: str | None = None,
     dialect: Dialect = RESTCOMM,
     signature: str | None = None,
+    recording: str | None = None,
 ) -> CallResult:
     """The next RCML of a call whose (verified) state is ``state``: at most one query (the
     system's current ``flow_version``) on a warm cache, and no work at all for an answer this
@@ -178,6 +181,14 @@ def answer_continuation(
         return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
     threshold = hot().name_threshold
     cache_key = flow_key(ref, base_url)
+    if state.mode == Mode.RECORD:  # the end of a message: rare, and never remembered
+        return engine.step(
+            get_flow(ref, base_url, cache_key),
+            state,
+            url_builder=url_builder(base_url, dialect=dialect),
+            recording_url=recording,
+            dialect=dialect,
+        )
     return _remembered(
         (
             cache_key,
@@ -255,6 +266,10 @@ def answer_call(
                 extra={"CallSid": call_sid},
             )
             return CallReply(engine.hangup_rcml(), 403)
+        recording = None
+        if state.mode == Mode.RECORD:
+            take_message(state.prompt_sid, state.organization, params, instant)
+            recording = recording_url(params) or params.get("RecordingUrl") or ""
         result = answer_continuation(
             state,
             base_url,
@@ -263,6 +278,7 @@ def answer_call(
             dial_status=params.get("DialCallStatus"),
             dialect=dialect,
             signature=params[PARAM_SIGNATURE],
+            recording=recording,
         )
         return CallReply(bind(result.rcml, call_sid, instant))
 

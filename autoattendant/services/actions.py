@@ -4,7 +4,8 @@ shared by menus and AA systems.
 The rules (DESIGN §11 "Actions"): ANNOUNCEMENT_HANGUP / ANNOUNCEMENT_RETURN need an announcement
 sid of the enterprise; GO_TO_MENU a menu sid of the same AA system; TRANSFER_TO_PHONE a dialable
 number; DIAL_BY_EXTENSION / DIAL_BY_NAME take an optional announcement sid as their prompt;
-HANGUP, REPLAY_MENU and RETURN_TO_PREVIOUS_MENU ignore actionData.
+VOICEMAIL a mailbox sid of the enterprise; HANGUP, REPLAY_MENU and RETURN_TO_PREVIOUS_MENU ignore
+actionData.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from typing import Any
 
 from ..choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MAILBOX,
     ACTIONS_NEEDING_MENU,
     ACTIONS_NEEDING_NUMBER,
     ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
     ActionType,
 )
 from ..errors import Errors
-from ..models import Announcement, Enterprise, Menu
-from ..sids import ANNOUNCEMENT, MENU, is_sid
+from ..models import Announcement, Enterprise, Mailbox, Menu
+from ..sids import ANNOUNCEMENT, MAILBOX, MENU, is_sid
 
 _DIALABLE = re.compile(r"^\+?[0-9][0-9 ()\-.]{1,30}$")
 
@@ -115,6 +117,12 @@ def check_action(
             if found is None:
                 raise Errors.MENU_NOT_FOUND({"sid": data, "field": field})
             known[data] = found
+        return action
+    if kind in ACTIONS_NEEDING_MAILBOX:
+        if not is_sid(data, MAILBOX):
+            raise Errors.VALIDATION({f"{field}.action_data": "VOICEMAIL needs a mailbox sid."})
+        if not Mailbox.objects.filter(sid=data, enterprise=enterprise).exists():
+            raise Errors.MAILBOX_NOT_FOUND({"sid": data, "field": field})
         return action
     if kind in ACTIONS_NEEDING_NUMBER:
         number = normalise_dialable(data)

@@ -395,7 +395,10 @@ def test_unmapped_key_counts_and_replays() -> None:
     menus = dict(base.menus)
     menus["MN_MAIN"] = replace(menus["MN_MAIN"], keys={"1": Action("HANGUP")})
     system = replace(base, menus=menus)
-    assert_xml(press(system, state(timeouts=1), "5").rcml, doc(menu_xml(U("MN_MAIN", t=1, i=1))))
+    assert_xml(
+        press(system, state(timeouts=1), "5").rcml,
+        doc(f"<Say>{engine.TEXT_INVALID_CHOICE}</Say>" + menu_xml(U("MN_MAIN", t=1, i=1))),
+    )
     assert_xml(press(system, state(invalid_inputs=2), "5").rcml, "<Response><Hangup/></Response>")
 
 
