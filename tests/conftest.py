@@ -109,3 +109,18 @@ def media(settings, tmp_path) -> Path:
     root.mkdir()
     settings.MEDIA_ROOT = root
     return root
+
+
+def pytest_sessionstart(session) -> None:
+    """The phrase catalogs compiled when a .po is newer than its .mo (``make`` compiles them;
+    this keeps a bare ``pytest`` after editing a catalog honest)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)

@@ -19,6 +19,7 @@ from .views.schedules import schedule_routes
 from .views.systems import AutoAttendantSystemViewSet
 from .views.usage import usage_routes
 from .views.users import UserViewSet
+from .views.voicemail import voicemail_routes
 
 app_name = "api"
 
@@ -40,6 +41,7 @@ urlpatterns = [
     *resource_routes("phonenumber", PhoneNumberViewSet),
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
+    *voicemail_routes(),
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

@@ -15,6 +15,7 @@ from .views import (
     systems,
     usage,
     users,
+    voicemail,
 )
 
 app_name = "console"
@@ -67,4 +68,14 @@ urlpatterns = [
     path("usage/", usage.usage_chart, name="usage"),
     # the call simulator
     path("simulator/", simulator.simulator, name="simulator"),
+    # voicemail: mailboxes and the inbox
+    path("mailboxes/", voicemail.mailbox_list, name="mailbox_list"),
+    path("mailboxes/new/", voicemail.mailbox_create, name="mailbox_create"),
+    path("mailboxes/<str:sid>/", voicemail.mailbox_edit, name="mailbox_edit"),
+    path("mailboxes/<str:sid>/delete/", voicemail.mailbox_delete, name="mailbox_delete"),
+    path("voicemail/", voicemail.voicemail_list, name="voicemail_list"),
+    path("voicemail/<str:sid>/", voicemail.voicemail_detail, name="voicemail_detail"),
+    path("voicemail/<str:sid>/heard/", voicemail.voicemail_heard, name="voicemail_heard"),
+    path("voicemail/<str:sid>/delete/", voicemail.voicemail_delete, name="voicemail_delete"),
+    path("voicemail/<str:sid>/audio/", voicemail.voicemail_audio, name="voicemail_audio"),
 ]

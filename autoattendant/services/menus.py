@@ -365,6 +365,7 @@ def _check_deletable(menu: Menu) -> None:
             | Q(timeout_action_type=go_to, timeout_action_data=menu.sid)
             | Q(invalid_input_action_type=go_to, invalid_input_action_data=menu.sid)
             | Q(invalid_extension_action_type=go_to, invalid_extension_action_data=menu.sid)
+            | Q(dial_failure_action_type=go_to, dial_failure_action_data=menu.sid)
         ).values_list("sid", flat=True)
     )
     if referring:

@@ -73,7 +73,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "status", "aaNumbers", "extensions", "enterpriseSid", "timeoutSeconds",
         "timeoutMaxOccurance", "timeoutAction", "invalidExtensionMaxOccurance",
         "invalidExtensionAction", "invalidInputMaxOccurance", "invalidInputAction", "timezoneId",
-        "language",
+        "language", "dialFailureAction",
     ]  # fmt: skip
     assert data == {
         "sid": sid,
@@ -96,6 +96,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "invalidInputAction": {"actionType": "HANGUP"},
         "timezoneId": "US/Hawaii",
         "language": "en",
+        "dialFailureAction": {},
     }
     assert data["dateCreated"].endswith("+0000")
     # The numbers know their system too.
