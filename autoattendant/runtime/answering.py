@@ -44,7 +44,7 @@ from .config import hot
 from .dialled import dialled_digits
 from .lookup import FlowRef, lookup_number, lookup_system
 from .store import answers_capacity, flow_key, get_flow, local_answers
-from .voicemail import recording_url, take_message
+from .voicemail import left_message, take_message
 
 __all__ = [
     "RCML_PATH",
@@ -269,7 +269,7 @@ def answer_call(
         recording = None
         if state.mode == Mode.RECORD:
             take_message(state.prompt_sid, state.organization, params, instant)
-            recording = recording_url(params) or params.get("RecordingUrl") or ""
+            recording = left_message(params)
         result = answer_continuation(
             state,
             base_url,

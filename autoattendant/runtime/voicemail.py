@@ -25,7 +25,7 @@ from django.dispatch import Signal
 
 from ..models import Mailbox, Voicemail
 
-__all__ = ["message_left", "recording_url", "take_message"]
+__all__ = ["left_message", "message_left", "recording_url", "take_message"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +52,24 @@ def _duration(value: str | None) -> int:
     return math.ceil(seconds) if math.isfinite(seconds) and seconds > 0 else 0
 
 
+def left_message(params: Mapping[str, str]) -> str:
+    """The recording's URL when the request says a message was left: an HTTP(S) URL and a
+    duration that is not zero (Restcomm calls the action even when nothing was recorded, with
+    ``RecordingDuration`` 0); ``""`` otherwise."""
+    url = recording_url(params)
+    duration = params.get("RecordingDuration")
+    if not url or (duration not in (None, "") and _duration(duration) == 0):
+        return ""
+    return url
+
+
 def take_message(
     mailbox_sid: str, enterprise_sid: str, params: Mapping[str, str], instant: datetime
 ) -> Voicemail | None:
     """Store the message the platform recorded into ``mailbox_sid`` (of ``enterprise_sid``: a
     state signed for one enterprise never writes into another's mailbox). Returns the new row,
     or ``None`` when nothing was stored (no recording, the mailbox gone, a repeat)."""
-    url = recording_url(params)
+    url = left_message(params)
     if not url:
         return None
     mailbox = (
