@@ -202,6 +202,9 @@ RECORDING_FETCH_TIMEOUT = env_int("RECORDING_FETCH_TIMEOUT", 15)
 RECORDING_RETRY_DELAYS = [
     int(s) for s in env_list("RECORDING_RETRY_DELAYS", ["30", "120", "600", "1800"])
 ]
+# With eager Celery (the embedded default, no worker) a copy runs in a thread beside the
+# platform's request; inline (in the request) when set, as the tests do.
+VOICEMAIL_COPY_INLINE = env_bool("VOICEMAIL_COPY_INLINE", False)
 # Email: SMTP when EMAIL_HOST is set, else printed to the console (the embedded default).
 EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -4,9 +4,13 @@ code without a broker."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
+from django.db import connections
 
 from .models.voicemail import CopyStatus
 from .runtime.voicemail import message_left
@@ -45,30 +49,74 @@ def copy_voicemail(self, voicemail_sid: str) -> str:
     """Copy a new message's recording into storage, then email the mailbox's addresses.
 
     A transient failure (the platform unreachable, a 5xx, the mail server down) is retried with
-    exponential back-off (``RECORDING_RETRY_DELAYS``); the last attempt marks the copy FAILED
-    and still sends the email, which then names the platform's URL. Refusals (host, redirect,
-    size, not audio) are final at once. Returns the copy status.
+    back-off (``RECORDING_RETRY_DELAYS``); the last attempt marks the copy FAILED and still sends
+    the email, which then names the platform's URL. Refusals (host, redirect, size, not audio)
+    are final at once. Returns the copy status.
     """
+    status, retry_in = copy_attempt(voicemail_sid, self.request.retries or 0)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+    return status
+
+
+def copy_attempt(voicemail_sid: str, attempt: int) -> tuple[str, int | None]:
+    """One attempt at the copy and the email: ``(status, None)`` when done, ``(status,
+    seconds)`` when it should be tried again after that many seconds."""
     delays = settings.RECORDING_RETRY_DELAYS
-    attempt = self.request.retries or 0
     final = attempt >= len(delays)
     status = copy_recording(voicemail_sid, final=final)
     if status == CopyStatus.PENDING:
-        raise self.retry(countdown=delays[attempt])
+        return status, delays[attempt]
     try:
         notify(voicemail_sid)
     except OSError as exc:  # smtplib's errors are OSErrors
-        if final:
-            logger.error("Voicemail %s: notification email failed: %s", voicemail_sid, exc)
+        if not final:
+            logger.warning("Voicemail %s: email failed, will retry: %s", voicemail_sid, exc)
+            return status, delays[attempt]
+        logger.error("Voicemail %s: notification email failed: %s", voicemail_sid, exc)
+    return status, None
+
+
+def run_copy(voicemail_sid: str, wait: Callable[[float], object] = time.sleep) -> str:
+    """Every attempt of the copy and the email until done, calling ``wait`` with the back-off
+    between attempts — for the embedded default, which has no worker to retry the task
+    (``wait`` is ``time.sleep`` in the copy's own thread). Returns the copy status."""
+    attempt = 0
+    while True:
+        status, retry_in = copy_attempt(voicemail_sid, attempt)
+        if retry_in is None:
             return status
-        raise self.retry(countdown=delays[attempt]) from exc
-    return status
+        wait(retry_in)
+        attempt += 1
+
+
+def _copy_beside_the_request(voicemail_sid: str) -> None:
+    """The embedded default's copy, in a thread of its own so the platform's request never
+    waits for it."""
+    try:
+        run_copy(voicemail_sid)
+    except Exception:
+        logger.exception("Voicemail %s: copy failed", voicemail_sid)
+    finally:
+        connections.close_all()
 
 
 def _enqueue_copy(sender, voicemail_sid: str, **kwargs) -> None:
     """:data:`~autoattendant.runtime.voicemail.message_left` (sent once the message is
-    committed) → the copy task."""
-    copy_voicemail.delay(voicemail_sid)
+    committed) → the copy task: queued for a worker; with eager Celery (no worker) in a thread
+    beside the request, or inline when ``VOICEMAIL_COPY_INLINE`` is set (tests). Never raises
+    into the platform's request."""
+    try:
+        if not copy_voicemail.app.conf.task_always_eager:
+            copy_voicemail.delay(voicemail_sid)
+        elif settings.VOICEMAIL_COPY_INLINE:
+            run_copy(voicemail_sid, wait=lambda seconds: None)
+        else:
+            threading.Thread(
+                target=_copy_beside_the_request, args=(voicemail_sid,), daemon=True
+            ).start()
+    except Exception:
+        logger.exception("Voicemail %s: the copy could not be started", voicemail_sid)
 
 
 message_left.connect(_enqueue_copy, dispatch_uid="aa_voicemail_copy")

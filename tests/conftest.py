@@ -23,6 +23,7 @@ PASSWORD = "Corr3ct-Horse-Battery"
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VOICEMAIL_COPY_INLINE = True  # a recording's copy inside the test's transaction
     cache.clear()
     local_flows.clear()  # the per-process copy in front of a shared (Redis) cache
     local_answers.clear()

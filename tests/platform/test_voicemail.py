@@ -78,9 +78,7 @@ def office(enterprise_a, settings, media) -> Office:
 def platforms():
     return [
         pytest.param(lambda: RestcommPlatform(to=NUMBER), id="restcomm"),
-        pytest.param(
-            lambda: TwimlPlatform(to="+" + NUMBER, auth_token=TWILIO_TOKEN), id="twiml"
-        ),
+        pytest.param(lambda: TwimlPlatform(to="+" + NUMBER, auth_token=TWILIO_TOKEN), id="twiml"),
     ]
 
 
