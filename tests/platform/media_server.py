@@ -24,7 +24,7 @@ class MediaServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 server.hits.append(path)
                 route = server.routes.get(path, Route(404, b"not found"))
