@@ -97,10 +97,20 @@ def bind(document: str, call_sid: str, instant: datetime, *, xml: bool = True) -
     return bind_call(document, state_key(), call_sid, expires, xml=xml)
 
 
-def _apology(note: str, menu_sid: str | None = None) -> CallResult:
+def _apology(
+    note: str,
+    menu_sid: str | None = None,
+    system: System | None = None,
+    dialect: Dialect = RESTCOMM,
+) -> CallResult:
+    """The apology and ``<Hangup/>``, in ``system``'s language when it is known."""
+    if system is None:
+        text, language = engine.TEXT_APOLOGY, ""
+    else:
+        text, language = system.phrases.apology, system.phrases.language
     return CallResult(
-        rcml=engine.apology_rcml(),
-        events=(("say", engine.TEXT_APOLOGY), ("hangup",)),
+        rcml=engine.apology_rcml(text, language=language, dialect=dialect),
+        events=(("say", text), ("hangup",)),
         state=None,
         menu_sid=menu_sid,
         notes=(note,),
@@ -144,7 +154,11 @@ def answer_entry(
     cache_key = flow_key(ref, base_url)
     system = get_flow(ref, base_url, cache_key)
     if not ref.live:
-        return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
+        return Answer(
+            _apology(f"{ref.system_sid} is suspended", system=system, dialect=dialect),
+            ref,
+            system,
+        )
     key = (cache_key, state_key(), dialect.name)
     build_url = url_builder(base_url, dialect=dialect)
 
@@ -177,10 +191,11 @@ def answer_continuation(
     ref = lookup_system(state.system_sid)
     if ref is None:
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
-    if not ref.live:
-        return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
-    threshold = hot().name_threshold
     cache_key = flow_key(ref, base_url)
+    if not ref.live:
+        flow = get_flow(ref, base_url, cache_key)
+        return _apology(f"{ref.system_sid} is suspended", state.menu_sid, flow, dialect)
+    threshold = hot().name_threshold
     if state.mode == Mode.RECORD:  # the end of a message: rare, and never remembered
         return engine.step(
             get_flow(ref, base_url, cache_key),
