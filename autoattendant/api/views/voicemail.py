@@ -88,7 +88,11 @@ class VoicemailFilterSet(BaseFilterSet):
     startTime = InstantFilter(field_name="time", lookup_expr="gte")
     endTime = InstantFilter(field_name="time", lookup_expr="lte")
     mailboxSid = django_filters.CharFilter(field_name="mailbox__sid")
-    heard = django_filters.BooleanFilter(field_name="heard")
+    heard = django_filters.TypedChoiceFilter(
+        field_name="heard",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+    )
 
     class Meta:
         model = Voicemail
