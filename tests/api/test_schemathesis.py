@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -44,7 +46,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from autoattendant.choices import ActionType, Role
-from autoattendant.models import AutoAttendantSystem, PhoneNumber
+from autoattendant.models import AutoAttendantSystem, Mailbox, PhoneNumber, Voicemail
 from tests.builders import make_announcement, make_extension, make_menu, make_weekly_block, real_wav
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -159,6 +161,11 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
     )
     extension = make_extension(enterprise_a, "15550001101", "101", "Alice Boss")
     system.extensions.add(extension)
+    mailbox = Mailbox.objects.create(enterprise=enterprise_a, name="Desk", greeting=greeting)
+    voicemail = Voicemail.objects.create(
+        enterprise=enterprise_a, mailbox=mailbox, caller="15550002222", time=timezone.now()
+    )
+    voicemail.audio.save(f"{voicemail.sid}.wav", ContentFile(real_wav()))
     return World(
         sids={
             "announcement": music.sid,
@@ -167,6 +174,8 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
             "phonenumber": main.sid,
             "user": aa_admin.user.sid,  # never the caller: a run must not lock itself out
             "enterprise": enterprise_a.sid,
+            "mailbox": mailbox.sid,
+            "voicemail": voicemail.sid,
         },
         references={
             "system": system.sid,
@@ -220,6 +229,9 @@ REFERENCES = {
     "ringbackToneSid": "announcement",
     "menuSid": "menu",
     "defaultMenuSid": "menu",
+    "greetingAnnouncementSid": "announcement",
+    "invalidInputAnnouncementSid": "announcement",
+    "timeoutAnnouncementSid": "announcement",
 }
 
 
