@@ -51,7 +51,7 @@ def desk(enterprise_a, media):
 
 
 def test_the_inbox_lists_messages_with_a_player_and_the_failures(bg, desk):
-    mailbox, new, failed = desk
+    _, new, _ = desk
     response = bg.get("/console/voicemail/")
     html = response.content.decode()
     assert f'<audio controls preload="none" src="/console/voicemail/{new.sid}/audio/"' in html
@@ -104,7 +104,6 @@ def test_delete_asks_then_deletes_the_message_and_its_file(
 
 
 def test_the_mailbox_editor(bg, aa, desk, world):
-    mailbox, _, _ = desk
     response = bg.post(
         "/console/mailboxes/new/",
         {"name": "Sales", "greeting": world.welcome.sid, "max_length_seconds": "60",
