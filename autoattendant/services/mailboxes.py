@@ -116,7 +116,8 @@ def _apply(actor: User, mailbox: Mailbox, changes: dict) -> Mailbox:
 def do_create_mailbox(actor: User, *, enterprise: Enterprise, changes: dict) -> Mailbox:
     """Create a mailbox of ``enterprise`` (``changes``: any of ``MAILBOX_FIELDS``, ``name``
     required; ``greeting`` an announcement sid or None)."""
-    return _apply(actor, Mailbox(enterprise=enterprise, created_by=actor), changes)
+    creator = actor if actor.pk is not None else None  # an import's stand-in operator
+    return _apply(actor, Mailbox(enterprise=enterprise, created_by=creator), changes)
 
 
 def do_update_mailbox(actor: User, mailbox: Mailbox, changes: dict) -> Mailbox:

@@ -14,7 +14,7 @@ __all__ = ["FORMAT", "SECTIONS", "VERSION", "load_document"]
 
 FORMAT = "autoattendant-enterprise"
 VERSION = 1
-SECTIONS = ("users", "numbers", "announcements", "systems", "menus", "schedules")
+SECTIONS = ("users", "numbers", "announcements", "mailboxes", "systems", "menus", "schedules")
 
 
 class _Located(dict):
