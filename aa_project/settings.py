@@ -202,8 +202,9 @@ RECORDING_FETCH_TIMEOUT = env_int("RECORDING_FETCH_TIMEOUT", 15)
 RECORDING_RETRY_DELAYS = [
     int(s) for s in env_list("RECORDING_RETRY_DELAYS", ["30", "120", "600", "1800"])
 ]
-# With eager Celery (the embedded default, no worker) a copy runs in a thread beside the
-# platform's request; inline (in the request) when set, as the tests do.
+# A recording's copy is queued for the Celery worker; with eager Celery (the embedded default, no
+# worker) it runs in a thread beside the platform's request; when set, inline in the request (as
+# the tests do).
 VOICEMAIL_COPY_INLINE = env_bool("VOICEMAIL_COPY_INLINE", False)
 # Email: SMTP when EMAIL_HOST is set, else printed to the console (the embedded default).
 EMAIL_HOST = env_str("EMAIL_HOST", "") or ""

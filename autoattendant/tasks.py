@@ -103,14 +103,14 @@ def _copy_beside_the_request(voicemail_sid: str) -> None:
 
 def _enqueue_copy(sender, voicemail_sid: str, **kwargs) -> None:
     """:data:`~autoattendant.runtime.voicemail.message_left` (sent once the message is
-    committed) → the copy task: queued for a worker; with eager Celery (no worker) in a thread
-    beside the request, or inline when ``VOICEMAIL_COPY_INLINE`` is set (tests). Never raises
-    into the platform's request."""
+    committed) → the copy: inline when ``VOICEMAIL_COPY_INLINE`` is set (tests), else queued for
+    a worker, or with eager Celery (no worker) in a thread beside the request. Never raises into
+    the platform's request."""
     try:
-        if not copy_voicemail.app.conf.task_always_eager:
-            copy_voicemail.delay(voicemail_sid)
-        elif settings.VOICEMAIL_COPY_INLINE:
+        if settings.VOICEMAIL_COPY_INLINE:
             run_copy(voicemail_sid, wait=lambda seconds: None)
+        elif not copy_voicemail.app.conf.task_always_eager:
+            copy_voicemail.delay(voicemail_sid)
         else:
             threading.Thread(
                 target=_copy_beside_the_request, args=(voicemail_sid,), daemon=True
