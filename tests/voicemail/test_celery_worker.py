@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 
 from aa_project.celery import app as celery_app
