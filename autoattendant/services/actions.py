@@ -80,12 +80,14 @@ def check_action(
     system_id: int | None,
     announcements: dict[str, Announcement] | None = None,
     menus: dict[str, Menu] | None = None,
+    mailboxes: set[str] | None = None,
 ) -> Action:
     """Validate ``action`` against the database and return it normalised; errors name
     ``field`` (``{field}.action_data``, or ``field`` itself for a sid that names nothing).
 
-    ``announcements`` / ``menus`` may hold rows already fetched (sid → row) so that a menu with
-    eleven keys costs one query per kind, not one per key; missing sids are looked up here.
+    ``announcements`` / ``menus`` may hold rows already fetched (sid → row), ``mailboxes`` the
+    sids of mailboxes known to exist, so that a menu with eleven keys costs one query per kind,
+    not one per key; missing sids are looked up here.
     A sid that names nothing visible (absent, another enterprise's, another system's menu) is
     that resource's not-found error (500 / 502); a value of the wrong form is a 400.
     """
@@ -121,8 +123,11 @@ def check_action(
     if kind in ACTIONS_NEEDING_MAILBOX:
         if not is_sid(data, MAILBOX):
             raise Errors.VALIDATION({f"{field}.action_data": "VOICEMAIL needs a mailbox sid."})
-        if not Mailbox.objects.filter(sid=data, enterprise=enterprise).exists():
-            raise Errors.MAILBOX_NOT_FOUND({"sid": data, "field": field})
+        known_mailboxes = mailboxes if mailboxes is not None else set()
+        if data not in known_mailboxes:
+            if not Mailbox.objects.filter(sid=data, enterprise=enterprise).exists():
+                raise Errors.MAILBOX_NOT_FOUND({"sid": data, "field": field})
+            known_mailboxes.add(data)
         return action
     if kind in ACTIONS_NEEDING_NUMBER:
         number = normalise_dialable(data)

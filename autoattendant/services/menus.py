@@ -36,6 +36,7 @@ from django.db.models import ProtectedError, Q
 from ..access import get_visible
 from ..choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MAILBOX,
     ACTIONS_NEEDING_MENU,
     ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
     MENU_KEYS,
@@ -47,6 +48,7 @@ from ..models import (
     Announcement,
     AutoAttendantSystem,
     Enterprise,
+    Mailbox,
     Menu,
     MenuKey,
     ScheduleBlock,
@@ -228,6 +230,16 @@ def _resolve(
             enterprise=enterprise, auto_attendant=system, sid__in=wanted_menus
         )
         menus = {m.sid: m for m in found}
+    wanted_mailboxes = {
+        a.action_data for _f, a in actions if a.action_type in ACTIONS_NEEDING_MAILBOX
+    }
+    mailboxes: set[str] = set()
+    if wanted_mailboxes:  # one query for every VOICEMAIL key
+        mailboxes = set(
+            Mailbox.objects.filter(enterprise=enterprise, sid__in=wanted_mailboxes).values_list(
+                "sid", flat=True
+            )
+        )
 
     for field in ("announcement", "ringback_tone"):
         if field in fields:
@@ -247,6 +259,7 @@ def _resolve(
             system_id=system.pk,
             announcements=announcements,
             menus=menus,
+            mailboxes=mailboxes,
         )
 
     timeout_action = parsed.timeout_action

@@ -194,3 +194,23 @@ def test_a_second_system_of_the_enterprise_may_record_into_it(bg_admin, enterpri
         format="json",
     )
     assert r.status_code == 200
+
+
+def test_eleven_voicemail_keys_cost_no_more_queries_than_one(bg_admin, system, enterprise_a):
+    boxes = [Mailbox.objects.create(enterprise=enterprise_a, name=f"b{i}") for i in range(11)]
+
+    def create(n: int) -> int:
+        keys = [
+            {"menuKey": key, "menuAction": {"actionType": "VOICEMAIL", "actionData": boxes[i].sid}}
+            for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0"][:n])
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            r = bg_admin.client.post(
+                "/autoattendant/menu",
+                {"name": f"Many {n}", "autoAttendantSid": system.sid, "keys": keys},
+                format="json",
+            )
+        assert r.status_code == 200, r.json()
+        return len(ctx.captured_queries)
+
+    assert create(1) == create(11)
