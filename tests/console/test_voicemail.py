@@ -176,3 +176,16 @@ def test_the_system_editor_sets_the_dial_failure_action_and_retry_prompts(bg, de
     assert world.system.dial_failure_action_data == mailbox.sid
     assert world.system.invalid_input_announcement_sid == world.welcome.sid
     assert world.system.timeout_announcement_sid == ""
+
+
+def test_an_announcement_shows_the_mailboxes_and_retry_prompts_that_play_it(bg, world):
+    from autoattendant.models import Mailbox as MailboxRow
+
+    MailboxRow.objects.create(
+        enterprise=world.system.enterprise, name="Night line", greeting=world.welcome
+    )
+    world.system.timeout_announcement_sid = world.welcome.sid
+    world.system.save()
+    page = text(bg.get(f"/console/announcements/{world.welcome.sid}/"))
+    assert "greeting of mailbox Night line" in page
+    assert f"silence prompt of AA system {world.system.name}" in page

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ...errors import AppError, Errors
-from ...models import Announcement, AutoAttendantSystem, Menu, MenuKey
+from ...models import Announcement, AutoAttendantSystem, Mailbox, Menu, MenuKey
 from ...services.announcements import (
     ANNOUNCEMENT_FIELDS,
     do_create_announcement,
@@ -28,17 +28,21 @@ from .base import confirm_delete, console_view, place_error, visible
 
 def where_used(enterprise) -> dict[str, list[dict]]:
     """announcement sid → the places that play it (menu announcement, ringback tone, key and
-    timeout actions, system actions), each with a link: four queries for the whole enterprise."""
+    timeout actions, system actions and retry prompts, mailbox greetings), each with a link:
+    five queries for the whole enterprise."""
     used: dict[str, list[dict]] = defaultdict(list)
 
-    def add(sid: str | None, label: str, menu_sid: str | None = None, system_sid=None) -> None:
+    def add(
+        sid: str | None, label: str, menu_sid: str | None = None, system_sid=None, url=None
+    ) -> None:
         if not sid:
             return
-        url = (
-            reverse("console:menu_edit", kwargs={"sid": menu_sid})
-            if menu_sid
-            else reverse("console:system_edit", kwargs={"sid": system_sid})
-        )
+        if url is None:
+            url = (
+                reverse("console:menu_edit", kwargs={"sid": menu_sid})
+                if menu_sid
+                else reverse("console:system_edit", kwargs={"sid": system_sid})
+            )
         used[sid].append({"label": label, "url": url})
 
     menus = Menu.objects.filter(enterprise=enterprise).filter(
@@ -60,15 +64,25 @@ def where_used(enterprise) -> dict[str, list[dict]]:
         "timeout_action_data",
         "invalid_input_action_data",
         "invalid_extension_action_data",
+        "dial_failure_action_data",
+        "invalid_input_announcement_sid",
+        "timeout_announcement_sid",
     ):
         for field, what in (
             ("timeout_action_data", "timeout"),
             ("invalid_input_action_data", "invalid input"),
             ("invalid_extension_action_data", "invalid extension"),
+            ("dial_failure_action_data", "unanswered transfer"),
+            ("invalid_input_announcement_sid", "wrong-key prompt"),
+            ("timeout_announcement_sid", "silence prompt"),
         ):
             value = getattr(s, field)
             if value.startswith("AN"):
                 add(value, f"{what} of AA system {s.name}", system_sid=s.sid)
+    mailboxes = Mailbox.objects.filter(enterprise=enterprise, greeting__isnull=False)
+    for sid, name, greeting in mailboxes.values_list("sid", "name", "greeting__sid"):
+        url = reverse("console:mailbox_edit", kwargs={"sid": sid})
+        add(greeting, f"greeting of mailbox {name}", url=url)
     return used
 
 
