@@ -167,7 +167,7 @@ def test_the_system_editor_sets_the_dial_failure_action_and_retry_prompts(bg, de
     data.update(
         dial_failure_type=ActionType.VOICEMAIL,
         dial_failure_mailbox=mailbox.sid,
-        invalid_input_announcement=world.welcome.sid,
+        wrong_key_prompt=world.welcome.sid,
     )
     response = bg.post(f"/console/systems/{world.system.sid}/edit/", data)
     assert response.status_code == 302, text(response)
@@ -176,6 +176,9 @@ def test_the_system_editor_sets_the_dial_failure_action_and_retry_prompts(bg, de
     assert world.system.dial_failure_action_data == mailbox.sid
     assert world.system.invalid_input_announcement_sid == world.welcome.sid
     assert world.system.timeout_announcement_sid == ""
+    assert world.system.invalid_input_action_type == ""  # the action's own picker untouched
+    page = bg.get(f"/console/systems/{world.system.sid}/edit/")
+    assert page.context["form"]["wrong_key_prompt"].value() == world.welcome.sid
 
 
 def test_an_announcement_shows_the_mailboxes_and_retry_prompts_that_play_it(bg, world):

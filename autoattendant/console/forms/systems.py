@@ -64,19 +64,28 @@ class SystemForm(ServiceForm):
         "Empty: 3.",
     )
 
-    invalid_input_announcement = forms.ChoiceField(
+    # The retry prompts (the service's ``invalid_input_announcement`` / ``timeout_announcement``;
+    # named apart from the action pickers' ``{prefix}_announcement`` fields).
+    wrong_key_prompt = forms.ChoiceField(
         label="After a wrong key, play",
         required=False,
         help_text="Then the menu again.",
     )
-    timeout_announcement = forms.ChoiceField(
+    silence_prompt = forms.ChoiceField(
         label="After silence, play",
         required=False,
         help_text="Then the menu again.",
     )
+    PROMPTS = {"invalid_input_announcement": "wrong_key_prompt",
+               "timeout_announcement": "silence_prompt"}  # fmt: skip
 
     # 491 / 619 / 623 name the main number refused; 493 an entry of the directory.
-    ERROR_FIELDS = {"main_numbers": "aa_numbers", "number": "aa_numbers", 493: "extensions"}
+    ERROR_FIELDS = {
+        "main_numbers": "aa_numbers",
+        "number": "aa_numbers",
+        493: "extensions",
+        **PROMPTS,
+    }
 
     def __init__(
         self,
@@ -91,12 +100,11 @@ class SystemForm(ServiceForm):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        prompts = [("", "— none —"), *announcements]
-        self.fields["invalid_input_announcement"].choices = [
+        self.fields["wrong_key_prompt"].choices = [
             ("", "— built-in “not a valid choice” —"),
             *announcements,
         ]
-        self.fields["timeout_announcement"].choices = prompts
+        self.fields["silence_prompt"].choices = [("", "— none —"), *announcements]
         self.fields["timezone_id"].choices = [(z, z) for z in zones]
         self.fields["aa_numbers"].choices = main_numbers
         self.fields["default_menu"].choices = [("", "— none —"), *menus]
@@ -141,8 +149,8 @@ class SystemForm(ServiceForm):
             "timeout_max": system.timeout_max,
             "invalid_input_max": system.invalid_input_max,
             "invalid_extension_max": system.invalid_extension_max,
-            "invalid_input_announcement": system.invalid_input_announcement_sid,
-            "timeout_announcement": system.timeout_announcement_sid,
+            "wrong_key_prompt": system.invalid_input_announcement_sid,
+            "silence_prompt": system.timeout_announcement_sid,
         }
         for prefix in system_rules.ACTION_PREFIXES:
             initial.update(
@@ -166,8 +174,8 @@ class SystemForm(ServiceForm):
         changes.update({f"{prefix}_action": c[f"{prefix}_action"] for prefix in self.actions})
         changes["main_numbers"] = list(c["aa_numbers"])
         changes["default_menu"] = c["default_menu"] or None
-        for field in system_rules.PROMPT_FIELDS:
-            changes[field] = c[field] or None
+        for field, form_field in self.PROMPTS.items():
+            changes[field] = c[form_field] or None
         if "extensions" in self.fields:
             changes["extensions"] = list(c["extensions"])
         return changes
