@@ -191,3 +191,18 @@ def test_the_platform_posting_the_same_message_twice_stores_it_once(
     assert "RECORDING_URL_HOSTS" in voicemail.copy_error
     assert voicemail.recording_url == "http://media.test/RE3.wav"
     assert len(mail.outbox) == 1 and "could not be copied" in mail.outbox[0].body
+
+
+def test_a_database_failure_while_storing_the_message_is_an_apology_not_a_500(office, monkeypatch):
+    from django.db import DatabaseError
+
+    from autoattendant.runtime import voicemail as taking
+
+    def broken(**fields):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(taking.Voicemail.objects, "create", broken)
+    call = RestcommPlatform(to=NUMBER).call(["2", "record:http://media.test/RE7.wav:3"])
+    assert call.ended == "hangup" and not call.failed
+    assert call.replies[-1].status == 200
+    assert call.said[-1] == PHRASE_MSGIDS["apology"]
