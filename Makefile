@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint format migrate chromium axe
+.PHONY: demo test install install-dev lint format migrate chromium axe messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,16 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(MAKE) --no-print-directory messages
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(MAKE) --no-print-directory messages
+
+## The call flow's phrase catalogs (locale/*/LC_MESSAGES/django.po) compiled to .mo files (build
+## output, not committed) with Babel, pure Python: no system gettext needed.
+messages:
+	$(BIN)/pybabel -q compile -d locale -D django
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

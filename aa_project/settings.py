@@ -195,6 +195,38 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The call flow's built-in phrases in each AA system's language (locale/<lang>/LC_MESSAGES/
+# django.po, compiled to .mo by `make install` / `make compilemessages`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Voicemail (DESIGN §15) -------------------------------------------------------------------
+# Recordings are copied only from these hosts (host or host:port, e.g. api.twilio.com or your
+# Restcomm's media host); a redirect is followed only to the same host. Empty: nothing is
+# copied, each message keeps the platform's URL and shows why.
+RECORDING_URL_HOSTS = env_list("RECORDING_URL_HOSTS", [])
+RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 20 * 1024 * 1024)
+RECORDING_FETCH_TIMEOUT = env_int("RECORDING_FETCH_TIMEOUT", 15)
+# Seconds before each retry of a copy or email that failed for a passing reason (back-off).
+RECORDING_RETRY_DELAYS = [
+    int(s) for s in env_list("RECORDING_RETRY_DELAYS", ["30", "120", "600", "1800"])
+]
+# A recording's copy is queued for the Celery worker; with eager Celery (the embedded default, no
+# worker) it runs in a thread beside the platform's request; when set, inline in the request (as
+# the tests do).
+VOICEMAIL_COPY_INLINE = env_bool("VOICEMAIL_COPY_INLINE", False)
+# Email: SMTP when EMAIL_HOST is set, else printed to the console (the embedded default).
+EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "voicemail@localhost")
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "static/"

@@ -31,6 +31,7 @@ from .models import (
     FlowVersion,
     HolidayCalendar,
     HolidayEntry,
+    Mailbox,
     Menu,
     MenuKey,
     MonthlyUsage,
@@ -39,6 +40,7 @@ from .models import (
     ScheduleEntry,
     SystemHolidayCalendar,
     User,
+    Voicemail,
 )
 from .runtime.versions import touch_systems
 from .services.numbers import normalise_extension_code, normalise_number
@@ -740,3 +742,32 @@ class FlowTestAdmin(admin.ModelAdmin):
     list_filter = ("passing",)
     search_fields = ("sid", "name", "system__sid", "system__name")
     readonly_fields = ("sid", "passing", "last_result", "last_run", "created_by")
+
+
+# --- voicemail -----------------------------------------------------------------------------------
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
+    list_display = ("name", "sid", "enterprise_link", "max_length_seconds", "date_created")
+    list_select_related = ("enterprise",)
+    search_fields = ("sid", "name", "enterprise__name", "enterprise__sid")
+    autocomplete_fields = ("enterprise", "greeting", "created_by")
+    readonly_fields = ("sid", *TIMESTAMPS)
+
+
+@admin.register(Voicemail)
+class VoicemailAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
+    """Messages are read in the console; here they are looked up and, if need be, deleted."""
+
+    list_display = ("sid", "caller", "time", "duration_seconds", "mailbox", "heard", "copy_status")
+    list_select_related = ("enterprise", "mailbox")
+    list_filter = ("heard", "copy_status")
+    search_fields = ("sid", "caller", "call_sid", "mailbox__name", "enterprise__name")
+    readonly_fields = (
+        "sid", "enterprise", "mailbox", "call_sid", "caller", "time", "duration_seconds",
+        "recording_url", "audio", "copy_status", "copy_error", "notified", *TIMESTAMPS,
+    )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

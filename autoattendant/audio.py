@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["InvalidWav", "WavInfo", "inspect_wav", "is_valid_wav"]
+__all__ = ["InvalidWav", "WavInfo", "inspect_wav", "is_valid_wav", "recording_format"]
 
 WAVE_FORMAT_PCM = 0x0001
 WAVE_FORMAT_EXTENSIBLE = 0xFFFE
@@ -154,3 +154,26 @@ def is_valid_wav(source: bytes | bytearray | memoryview | BinaryIO) -> bool:
     except InvalidWav:
         return False
     return True
+
+
+def _is_mp3(data: bytes) -> bool:
+    """An ID3-tagged MP3, or one starting on an MPEG audio frame header (sync, a known version
+    and layer, a bit-rate index that is neither free nor bad, a known sample rate)."""
+    if data[:3] == b"ID3" and len(data) > 10:
+        return True
+    if len(data) < 4 or data[0] != 0xFF or (data[1] & 0xE0) != 0xE0:
+        return False
+    version, layer = (data[1] >> 3) & 0x3, (data[1] >> 1) & 0x3
+    bitrate, rate = data[2] >> 4, (data[2] >> 2) & 0x3
+    return version != 1 and layer != 0 and bitrate not in (0, 15) and rate != 3
+
+
+def recording_format(data: bytes) -> str:
+    """``"wav"`` or ``"mp3"`` for a platform's recording (Restcomm records PCM WAV; Twilio serves
+    WAV, or MP3 with the ``.mp3`` suffix); :class:`InvalidWav` naming why for anything else."""
+    if data[:4] == b"RIFF":
+        inspect_wav(data)
+        return "wav"
+    if _is_mp3(data):
+        return "mp3"
+    raise InvalidWav("neither a PCM WAV nor an MP3 file")

@@ -60,6 +60,7 @@ class ActionType(models.TextChoices):
     REPLAY_MENU = "REPLAY_MENU", "Replay this menu"
     RETURN_TO_PREVIOUS_MENU = "RETURN_TO_PREVIOUS_MENU", "Return to the previous menu"
     TRANSFER_TO_PHONE = "TRANSFER_TO_PHONE", "Transfer to a phone number"
+    VOICEMAIL = "VOICEMAIL", "Take a voicemail message"
 
 
 # Which action types need which kind of actionData (see DESIGN §11 "Actions").
@@ -67,6 +68,8 @@ ACTIONS_NEEDING_ANNOUNCEMENT = {ActionType.ANNOUNCEMENT_HANGUP, ActionType.ANNOU
 ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT = {ActionType.DIAL_BY_EXTENSION, ActionType.DIAL_BY_NAME}
 ACTIONS_NEEDING_MENU = {ActionType.GO_TO_MENU}
 ACTIONS_NEEDING_NUMBER = {ActionType.TRANSFER_TO_PHONE}
+ACTIONS_NEEDING_MAILBOX = {ActionType.VOICEMAIL}
+# VOICEMAIL needs a mailbox sid of the enterprise (DESIGN §15).
 # Every other action type (HANGUP, REPLAY_MENU, RETURN_TO_PREVIOUS_MENU) ignores actionData.
 
 

@@ -309,6 +309,34 @@ class Errors:
         673, 409, "Flow test not found", "The flow test sid names no test of that AA system."
     )
 
+    # --- Voicemail (DESIGN §15) ---------------------------------------------------------------
+    MAILBOX_NOT_FOUND = ErrorCode(
+        680,
+        409,
+        "Mailbox not found",
+        "The mailbox sid names no mailbox of the caller's enterprise.",
+    )
+    MAILBOX_IN_USE = ErrorCode(
+        681,
+        409,
+        "Mailbox is used by an action",
+        "The mailbox is the target of a VOICEMAIL action (a menu key, a menu's or a system's "
+        "timeout, invalid-input, invalid-extension or dial-failure action); data names them.",
+    )
+    VOICEMAIL_NOT_FOUND = ErrorCode(
+        682,
+        409,
+        "Voicemail not found",
+        "The voicemail sid names no message of the caller's enterprise.",
+    )
+    VOICEMAIL_AUDIO_MISSING = ErrorCode(
+        683,
+        409,
+        "Voicemail audio not copied",
+        "The message's recording has not been copied into storage (yet, or the copy failed: "
+        "data names why and the platform's URL).",
+    )
+
 
 # Keys of an error's data whose value is itself a field path (``{"sid": …, "field": "keys[1]"}``).
 PATH_KEYS = ("field", "at")

@@ -14,10 +14,12 @@ SYSTEM = "AA"
 PHONE_NUMBER = "PH"
 FLOW_TEST = "FT"
 HOLIDAY_CALENDAR = "HC"
+MAILBOX = "MB"
+VOICEMAIL = "VM"
 
 _SID_RE = {p: re.compile(rf"^{p}[0-9a-f]{{32}}$") for p in
            (ENTERPRISE, USER, ACCOUNT, ANNOUNCEMENT, MENU, SYSTEM, PHONE_NUMBER,
-            FLOW_TEST, HOLIDAY_CALENDAR)}  # fmt: skip
+            FLOW_TEST, HOLIDAY_CALENDAR, MAILBOX, VOICEMAIL)}  # fmt: skip
 
 
 def new_sid(prefix: str) -> str:
@@ -62,3 +64,11 @@ def new_flow_test_sid() -> str:
 
 def new_calendar_sid() -> str:
     return new_sid(HOLIDAY_CALENDAR)
+
+
+def new_mailbox_sid() -> str:
+    return new_sid(MAILBOX)
+
+
+def new_voicemail_sid() -> str:
+    return new_sid(VOICEMAIL)

@@ -23,6 +23,7 @@ PASSWORD = "Corr3ct-Horse-Battery"
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VOICEMAIL_COPY_INLINE = True  # a recording's copy inside the test's transaction
     cache.clear()
     local_flows.clear()  # the per-process copy in front of a shared (Redis) cache
     local_answers.clear()
@@ -109,3 +110,18 @@ def media(settings, tmp_path) -> Path:
     root.mkdir()
     settings.MEDIA_ROOT = root
     return root
+
+
+def pytest_sessionstart(session) -> None:
+    """The phrase catalogs compiled when a .po is newer than its .mo (``make`` compiles them;
+    this keeps a bare ``pytest`` after editing a catalog honest)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)

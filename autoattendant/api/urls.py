@@ -21,6 +21,7 @@ from .views.schedules import schedule_routes
 from .views.systems import AutoAttendantSystemViewSet
 from .views.usage import usage_routes
 from .views.users import UserViewSet
+from .views.voicemail import voicemail_routes
 
 app_name = "api"
 
@@ -44,6 +45,7 @@ urlpatterns = [
     *business_hours_routes(),  # before system/{sid}
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
+    *voicemail_routes(),
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

@@ -45,7 +45,7 @@ from .directory import (
     match_name,
     speech_hints,
 )
-from .model import Action, ActionType, Menu, System
+from .model import Action, ActionType, Menu, Phrases, System
 from .rcml import Event
 from .schedule import Resolution, resolve
 from .state import CallState, Mode
@@ -58,6 +58,7 @@ __all__ = [
     "NO_SCHEDULE_ERROR",
     "TEXT_APOLOGY",
     "TEXT_EXTENSION_PROMPT",
+    "TEXT_INVALID_CHOICE",
     "TEXT_LINE_UNAVAILABLE",
     "TEXT_NAME_PROMPT",
     "TEXT_NO_ANNOUNCEMENT",
@@ -78,11 +79,13 @@ MAX_STEPS = 100
 #: The spec's "No Schedule entry found for Auto Attendant system".
 NO_SCHEDULE_ERROR = 498
 
-TEXT_NO_ANNOUNCEMENT = "There is no announcement assigned to this Menu."
-TEXT_EXTENSION_PROMPT = "Please press the extension number"
-TEXT_NAME_PROMPT = "Please say the name"
-TEXT_LINE_UNAVAILABLE = "Sorry, that line is not available."
-TEXT_APOLOGY = "We are sorry, your call cannot be completed at this time. Goodbye."
+_ENGLISH = Phrases()
+TEXT_NO_ANNOUNCEMENT = _ENGLISH.no_announcement
+TEXT_EXTENSION_PROMPT = _ENGLISH.extension_prompt
+TEXT_NAME_PROMPT = _ENGLISH.name_prompt
+TEXT_LINE_UNAVAILABLE = _ENGLISH.line_unavailable
+TEXT_APOLOGY = _ENGLISH.apology
+TEXT_INVALID_CHOICE = _ENGLISH.invalid_choice
 
 #: ``DialCallStatus`` values of a transfer that was answered: the call is over. Every other value
 #: the platforms send (``busy``, ``no-answer``, ``failed``, ``canceled``, Restcomm's
@@ -120,13 +123,27 @@ class CallResult:
         return self.state is None
 
 
-def apology_rcml(text: str = TEXT_APOLOGY) -> str:
+def apology_rcml(
+    text: str = TEXT_APOLOGY, *, language: str = "", dialect: Dialect = RESTCOMM
+) -> str:
     """``<Response><Say>…sorry…</Say><Hangup/></Response>``: the HTTP layer's never-a-dead-line
-    answer when anything fails while serving the platform."""
+    answer when anything fails while serving the platform (``language``: the system's, when
+    known)."""
     root = rcml.response()
-    rcml.say(root, text)
+    _say_phrase(root, text, language, dialect)
     rcml.hangup(root)
     return rcml.serialize(root)
+
+
+def _say_phrase(parent: ET.Element, text: str, language: str, dialect: Dialect) -> None:
+    """A built-in phrase: ``<Say>`` with the system's language in the dialect's form (left out
+    for English, every platform's default, so English documents are unchanged)."""
+    code = (language or "").strip()
+    if not code or code.lower() == "en":
+        rcml.say(parent, text)
+        return
+    _, say_language = dialect.say_attributes("", code)
+    rcml.say(parent, text, language=say_language)
 
 
 def hangup_rcml() -> str:
@@ -157,6 +174,7 @@ class _Turn:
         self.url_builder = url_builder
         self.dialect = dialect
         self.step_number = step_number
+        self.phrases = system.phrases
         self.root = rcml.response()
         self.notes: list[str] = []
         self.next_state: CallState | None = None
@@ -212,6 +230,12 @@ class _Turn:
         rcml.play(target, announcement.file_url)
         return True
 
+    def say(self, text: str, parent: ET.Element | None = None) -> None:
+        """A built-in phrase, in the system's language."""
+        _say_phrase(
+            self.root if parent is None else parent, text, self.phrases.language, self.dialect
+        )
+
     def timeout_seconds(self, menu: Menu | None) -> int:
         menu_value = menu.timeout_seconds if menu else None
         value = _first_set(menu_value, self.system.timeout_seconds, default=DEFAULT_TIMEOUT_SECONDS)
@@ -227,7 +251,7 @@ class _Turn:
 
     def apologise(self, why: str) -> None:
         """Apologise and hang up: the graceful end for data the call cannot follow."""
-        rcml.say(self.root, TEXT_APOLOGY)
+        self.say(self.phrases.apology)
         self.hang_up(why)
 
     def menu_prompt(self, state: CallState) -> None:
@@ -246,7 +270,7 @@ class _Turn:
             timeout=self.timeout_seconds(menu),
         )
         if not self.announce(menu.announcement_sid, element):
-            rcml.say(element, TEXT_NO_ANNOUNCEMENT)
+            self.say(self.phrases.no_announcement, element)
         rcml.redirect(self.root, url)
 
     def directory_prompt(self, state: CallState) -> None:
@@ -270,7 +294,7 @@ class _Turn:
                 speech_timeout=self.dialect.speech_timeout,
                 hints=speech_hints(self.system.extensions),
             )
-            default_text = TEXT_NAME_PROMPT
+            default_text = self.phrases.name_prompt
         else:
             element = rcml.gather(
                 self.root,
@@ -280,9 +304,9 @@ class _Turn:
                 finish_on_key="#",
                 timeout=timeout,
             )
-            default_text = TEXT_EXTENSION_PROMPT
+            default_text = self.phrases.extension_prompt
         if not self.announce(state.prompt_sid, element):
-            rcml.say(element, default_text)
+            self.say(default_text, element)
         rcml.redirect(self.root, url)
 
     def dial(self, state: CallState, number: str) -> None:
@@ -294,6 +318,21 @@ class _Turn:
         _, url = self._continue_with(replace(after, mode=Mode.DIAL))
         rcml.dial(self.root, number, action=url)
         self.note(f"dialling {number}")
+
+    def record(self, state: CallState, mailbox_sid: str) -> None:
+        """The mailbox's greeting, ``<Record action>`` and a ``<Redirect>`` to the same URL for
+        the silent case (a platform that recorded nothing falls through to it)."""
+        mailbox = self.system.mailboxes.get(mailbox_sid)
+        if mailbox is None:
+            self.apologise(f"mailbox {mailbox_sid or '(none)'} not found")
+            return
+        if not self.announce(mailbox.greeting_sid):
+            self.say(self.phrases.voicemail_greeting)
+        after = replace(state.visit(state.menu_sid), mode=Mode.RECORD, prompt_sid=mailbox.sid)
+        _, url = self._continue_with(after)
+        rcml.record(self.root, action=url, max_length=mailbox.max_length_seconds)
+        rcml.redirect(self.root, url)
+        self.note(f"recording into mailbox {mailbox.sid}")
 
     # ------------------------------------------------------------------ actions
     def run_action(self, action: Action | None, state: CallState, why: str) -> None:
@@ -336,6 +375,8 @@ class _Turn:
                 self.apologise("no number to transfer to")
                 return
             self.dial(state, data)
+        elif kind == ActionType.VOICEMAIL:
+            self.record(state, data)
         else:
             self.apologise(f"unknown action type {kind!r}")
 
@@ -354,6 +395,7 @@ class _Turn:
                 self.run_action(action, state, f"timeout {count} of {limit}")
             else:
                 self.note(f"timeout {count} of {limit}; replaying menu")
+                self.announce(self.system.timeout_announcement_sid)
                 self.menu_prompt(replace(state, timeouts=count))
             return
         action = menu.keys.get(digits)
@@ -367,6 +409,8 @@ class _Turn:
             self.run_action(self.system.invalid_input_action, state, why)
         else:
             self.note(f"invalid input {digits!r} {count} of {limit}; replaying menu")
+            if not self.announce(self.system.invalid_input_announcement_sid):
+                self.say(self.phrases.invalid_choice)
             self.menu_prompt(replace(state, invalid_inputs=count))
 
     def on_directory_input(
@@ -398,10 +442,24 @@ class _Turn:
         self.menu_sid = state.menu_sid
         if status in ANSWERED_DIAL_STATUSES:
             self.hang_up(f"dial ended {status}; call over")
+        elif self.system.dial_failure_action is not None:
+            why = f"dial ended {status or '(no status)'}; dial-failure action"
+            self.run_action(self.system.dial_failure_action, state.visit(state.menu_sid), why)
         else:
             self.note(f"dial ended {status or '(no status)'}; back to the menu")
-            rcml.say(self.root, TEXT_LINE_UNAVAILABLE)
+            self.say(self.phrases.line_unavailable)
             self.menu_prompt(state.visit(state.menu_sid))
+
+    def on_recording(self, state: CallState, recording_url: str) -> None:
+        """The Record action came back: thank the caller when a message was left (the runtime
+        has stored it), say goodbye when nothing was recorded; either way hang up."""
+        self.menu_sid = state.menu_sid
+        if recording_url:
+            self.say(self.phrases.voicemail_thanks)
+            self.hang_up(f"message left in mailbox {state.prompt_sid}")
+        else:
+            self.say(self.phrases.voicemail_nothing)
+            self.hang_up("no message recorded")
 
 
 def open_menu(
@@ -458,12 +516,14 @@ def step(
     digits: str | None = None,
     speech: str | None = None,
     dial_status: str | None = None,
+    recording_url: str | None = None,
     name_threshold: float = DEFAULT_NAME_THRESHOLD,
     max_steps: int = MAX_STEPS,
     dialect: Dialect = RESTCOMM,
 ) -> CallResult:
     """Answer a continuation: ``state`` (already verified by :func:`.state.decode`) plus the
-    platform's ``Digits``, ``SpeechResult`` and ``DialCallStatus`` (absent = ``None`` or ``""``).
+    platform's ``Digits``, ``SpeechResult``, ``DialCallStatus`` and ``RecordingUrl`` (absent =
+    ``None`` or ``""``).
 
     ``name_threshold`` is the minimum ``WRatio`` for dial by name; ``max_steps`` ends any call
     after that many requests. A state for another system or enterprise is refused politely.
@@ -472,6 +532,8 @@ def step(
     turn.menu_sid = state.menu_sid
     if state.system_sid != system.sid or state.organization != system.enterprise_sid:
         turn.apologise("call state belongs to another system")
+    elif state.mode == Mode.RECORD:
+        turn.on_recording(state, (recording_url or "").strip())
     elif state.step >= max_steps:
         turn.apologise(f"call reached {max_steps} steps; ending it")
     elif state.mode == Mode.MENU:

@@ -31,8 +31,10 @@ __all__ = [
     "Extension",
     "HolidayDate",
     "HolidayLayer",
+    "Mailbox",
     "Menu",
     "Override",
+    "Phrases",
     "System",
     "TimeEntry",
     "WeeklyBlock",
@@ -41,7 +43,7 @@ __all__ = [
 
 
 class ActionType(StrEnum):
-    """The nine action types of the spec's "Action Type table".
+    """The spec's nine action types (its "Action Type table") and VOICEMAIL (DESIGN §15).
 
     A ``StrEnum``, so ``Action("HANGUP")`` and ``Action(ActionType.HANGUP)`` are the same thing:
     the Django side may pass the strings it stores.
@@ -56,6 +58,7 @@ class ActionType(StrEnum):
     REPLAY_MENU = "REPLAY_MENU"
     RETURN_TO_PREVIOUS_MENU = "RETURN_TO_PREVIOUS_MENU"
     TRANSFER_TO_PHONE = "TRANSFER_TO_PHONE"
+    VOICEMAIL = "VOICEMAIL"
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
@@ -118,6 +121,39 @@ class Menu:
     timeout_max: int | None = None
     timeout_action: Action | None = None
     keys: dict[str, Action] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """A mailbox a VOICEMAIL action records into: its greeting announcement (``None``: the
+    built-in "leave a message" phrase) and the longest message, in seconds."""
+
+    sid: str
+    name: str = ""
+    greeting_sid: str | None = None
+    max_length_seconds: int = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Every sentence the engine speaks of its own, in the system's language.
+
+    The defaults are the English originals; the Django side translates them once, when the flow
+    is compiled (``runtime.phrases``), so no call does translation work. ``language`` is the
+    system's language code, written as ``<Say language>`` in the dialect's form (left out for
+    English, the platforms' default).
+    """
+
+    language: str = ""
+    no_announcement: str = "There is no announcement assigned to this Menu."
+    extension_prompt: str = "Please press the extension number"
+    name_prompt: str = "Please say the name"
+    line_unavailable: str = "Sorry, that line is not available."
+    apology: str = "We are sorry, your call cannot be completed at this time. Goodbye."
+    invalid_choice: str = "Sorry, that is not a valid choice."
+    voicemail_greeting: str = "Please leave a message after the tone."
+    voicemail_thanks: str = "Thank you, your message has been recorded. Goodbye."
+    voicemail_nothing: str = "We did not receive a message. Goodbye."
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +288,10 @@ class System:
     ``timezone_id`` is an IANA zone (``""``/unknown is treated as UTC rather than failing a call).
     ``language`` is the system's language code (``en``, ``es`` …): speech recognition listens in
     its ``xx-YY`` form.
+    ``dial_failure_action`` runs after every unanswered transfer (``None``: apologise, back to the
+    menu); ``invalid_input_announcement_sid`` plays after a wrong key (``None``: the built-in
+    "not a valid choice"), ``timeout_announcement_sid`` after silence (``None``: nothing).
+    ``phrases`` are the built-in sentences, already in the system's language.
     ``extensions`` keeps the order the directory should be presented in (the first 50 spoken names
     become speech hints). ``override`` and ``holidays`` (in the system's list order) are the
     business-hours layers of DESIGN §14. ``weekly`` and ``date_ranges`` are tried in order;
@@ -272,6 +312,11 @@ class System:
     invalid_input_action: Action | None = None
     invalid_extension_max: int | None = None
     invalid_extension_action: Action | None = None
+    dial_failure_action: Action | None = None
+    invalid_input_announcement_sid: str | None = None
+    timeout_announcement_sid: str | None = None
+    phrases: Phrases = field(default_factory=Phrases)
+    mailboxes: dict[str, Mailbox] = field(default_factory=dict)
     menus: dict[str, Menu] = field(default_factory=dict)
     announcements: dict[str, Announcement] = field(default_factory=dict)
     extensions: tuple[Extension, ...] = ()

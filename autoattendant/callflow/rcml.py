@@ -23,6 +23,7 @@ __all__ = [
     "gather",
     "hangup",
     "play",
+    "record",
     "redirect",
     "response",
     "say",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: ``('say', text)``, ``('play', url)``, ``('gather', input, action_url)``, ``('dial', number)``,
-#: ``('redirect', url)``, ``('hangup',)``.
+#: ``('redirect', url)``, ``('record', action_url)``, ``('hangup',)``.
 Event = tuple[str, ...]
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -121,6 +122,24 @@ def dial(parent: ET.Element, number: str, *, action: str) -> ET.Element:
     return element
 
 
+def record(parent: ET.Element, *, action: str, max_length: int) -> ET.Element:
+    """``<Record action method="POST" maxLength playBeep="true" finishOnKey="#"/>``: the platform
+    records until ``#``, silence or ``maxLength`` seconds, then posts ``RecordingUrl`` and
+    ``RecordingDuration`` to ``action`` (and, with nothing recorded, falls through to the next
+    verb)."""
+    return _element(
+        parent,
+        "Record",
+        (
+            ("action", action),
+            ("method", "POST"),
+            ("maxLength", max_length),
+            ("playBeep", "true"),
+            ("finishOnKey", "#"),
+        ),
+    )
+
+
 def hangup(parent: ET.Element) -> ET.Element:
     """``<Hangup/>``."""
     return _element(parent, "Hangup", ())
@@ -156,6 +175,8 @@ def describe(root: ET.Element) -> tuple[Event, ...]:
             elif tag == "Dial":
                 number = child.find("Number")
                 events.append(("dial", (number.text or "") if number is not None else ""))
+            elif tag == "Record":
+                events.append(("record", child.get("action", "")))
             elif tag == "Hangup":
                 events.append(("hangup",))
 

@@ -87,6 +87,7 @@ class Mode(StrEnum):
     EXTENSION = "extension"  # DIAL_BY_EXTENSION digits, ended by '#'
     NAME = "name"  # DIAL_BY_NAME speech
     DIAL = "dial"  # a <Dial> ended; DialCallStatus says how
+    RECORD = "record"  # a VOICEMAIL <Record> ended (prompt_sid names the mailbox)
 
 
 class StateError(Exception):
@@ -115,7 +116,8 @@ class CallState:
 
     ``path`` is the menu history for RETURN_TO_PREVIOUS_MENU, oldest first (at most
     :data:`MAX_PATH`). ``prompt_sid`` is the announcement of the DIAL_BY_* prompt being answered
-    (``""`` for the default prompt), so a re-prompt says the same thing. The three counters are per
+    (``""`` for the default prompt), so a re-prompt says the same thing; in RECORD mode it is the
+    mailbox's sid. The three counters are per
     menu visit / per prompt. ``step`` counts engine requests in this call so that no configuration
     (timeout actions that bounce between menus, REPLAY_MENU as a timeout action) can keep a call
     alive forever.

@@ -17,6 +17,7 @@ from .views import (
     systems,
     usage,
     users,
+    voicemail,
 )
 
 app_name = "console"
@@ -89,4 +90,14 @@ urlpatterns = [
     path("calendars/new/", business_hours.calendar_create, name="calendar_create"),
     path("calendars/<str:sid>/", business_hours.calendar_edit, name="calendar_edit"),
     path("calendars/<str:sid>/delete/", business_hours.calendar_delete, name="calendar_delete"),
+    # voicemail: mailboxes and the inbox
+    path("mailboxes/", voicemail.mailbox_list, name="mailbox_list"),
+    path("mailboxes/new/", voicemail.mailbox_create, name="mailbox_create"),
+    path("mailboxes/<str:sid>/", voicemail.mailbox_edit, name="mailbox_edit"),
+    path("mailboxes/<str:sid>/delete/", voicemail.mailbox_delete, name="mailbox_delete"),
+    path("voicemail/", voicemail.voicemail_list, name="voicemail_list"),
+    path("voicemail/<str:sid>/", voicemail.voicemail_detail, name="voicemail_detail"),
+    path("voicemail/<str:sid>/heard/", voicemail.voicemail_heard, name="voicemail_heard"),
+    path("voicemail/<str:sid>/delete/", voicemail.voicemail_delete, name="voicemail_delete"),
+    path("voicemail/<str:sid>/audio/", voicemail.voicemail_audio, name="voicemail_audio"),
 ]

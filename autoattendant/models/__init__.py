@@ -9,6 +9,7 @@ from .number import PhoneNumber
 from .schedule import ScheduleBlock, ScheduleEntry
 from .system import AutoAttendantSystem
 from .usage import MonthlyUsage
+from .voicemail import Mailbox, Voicemail
 
 __all__ = [
     "Announcement",
@@ -19,6 +20,7 @@ __all__ = [
     "FlowVersion",
     "HolidayCalendar",
     "HolidayEntry",
+    "Mailbox",
     "Menu",
     "MenuKey",
     "MonthlyUsage",
@@ -27,5 +29,6 @@ __all__ = [
     "ScheduleEntry",
     "SystemHolidayCalendar",
     "User",
+    "Voicemail",
     "hash_token",
 ]

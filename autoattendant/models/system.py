@@ -50,6 +50,15 @@ class AutoAttendantSystem(CreatedByModel):
         max_length=32, choices=ActionType.choices, blank=True, default=""
     )
     invalid_extension_action_data = models.CharField(max_length=64, blank=True, default="")
+    # What an unanswered transfer does (DESIGN §15; unset: the apology, back to the menu) and the
+    # retry prompts: after a wrong key (unset: the built-in "not a valid choice"), after silence
+    # (unset: none). Announcement sids of the enterprise.
+    dial_failure_action_type = models.CharField(
+        max_length=32, choices=ActionType.choices, blank=True, default=""
+    )
+    dial_failure_action_data = models.CharField(max_length=64, blank=True, default="")
+    invalid_input_announcement_sid = models.CharField(max_length=34, blank=True, default="")
+    timeout_announcement_sid = models.CharField(max_length=34, blank=True, default="")
     default_menu = models.ForeignKey(
         "autoattendant.Menu",
         null=True,

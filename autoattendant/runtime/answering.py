@@ -30,6 +30,7 @@ from ..callflow.state import (
     PARAM_EXPIRES,
     PARAM_SIGNATURE,
     CallState,
+    Mode,
     StateError,
     bind_call,
     carries_state,
@@ -43,6 +44,7 @@ from .config import hot
 from .dialled import dialled_digits
 from .lookup import FlowRef, lookup_number, lookup_system
 from .store import answers_capacity, flow_key, get_flow, local_answers
+from .voicemail import left_message, take_message
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -93,10 +95,20 @@ def bind(document: str, call_sid: str, instant: datetime, *, xml: bool = True) -
     return bind_call(document, state_key(), call_sid, expires, xml=xml)
 
 
-def _apology(note: str, menu_sid: str | None = None) -> CallResult:
+def _apology(
+    note: str,
+    menu_sid: str | None = None,
+    system: System | None = None,
+    dialect: Dialect = RESTCOMM,
+) -> CallResult:
+    """The apology and ``<Hangup/>``, in ``system``'s language when it is known."""
+    if system is None:
+        text, language = engine.TEXT_APOLOGY, ""
+    else:
+        text, language = system.phrases.apology, system.phrases.language
     return CallResult(
-        rcml=engine.apology_rcml(),
-        events=(("say", engine.TEXT_APOLOGY), ("hangup",)),
+        rcml=engine.apology_rcml(text, language=language, dialect=dialect),
+        events=(("say", text), ("hangup",)),
         state=None,
         menu_sid=menu_sid,
         notes=(note,),
@@ -140,7 +152,11 @@ def answer_entry(
     cache_key = flow_key(ref, base_url)
     system = get_flow(ref, base_url, cache_key)
     if not ref.live:
-        return Answer(_apology(f"{ref.system_sid} is suspended"), ref, system)
+        return Answer(
+            _apology(f"{ref.system_sid} is suspended", system=system, dialect=dialect),
+            ref,
+            system,
+        )
     key = (cache_key, state_key(), dialect.name)
     build_url = url_builder(base_url, dialect=dialect)
 
@@ -163,6 +179,7 @@ def answer_continuation(
     dial_status: str | None = None,
     dialect: Dialect = RESTCOMM,
     signature: str | None = None,
+    recording: str | None = None,
 ) -> CallResult:
     """The next RCML of a call whose (verified) state is ``state``: at most one query (the
     system's current ``flow_version``) on a warm cache, and no work at all for an answer this
@@ -172,10 +189,19 @@ def answer_continuation(
     ref = lookup_system(state.system_sid)
     if ref is None:
         return _apology(f"{state.system_sid} no longer exists", state.menu_sid)
-    if not ref.live:
-        return _apology(f"{ref.system_sid} is suspended", state.menu_sid)
-    threshold = hot().name_threshold
     cache_key = flow_key(ref, base_url)
+    if not ref.live:
+        flow = get_flow(ref, base_url, cache_key)
+        return _apology(f"{ref.system_sid} is suspended", state.menu_sid, flow, dialect)
+    threshold = hot().name_threshold
+    if state.mode == Mode.RECORD:  # the end of a message: rare, and never remembered
+        return engine.step(
+            get_flow(ref, base_url, cache_key),
+            state,
+            url_builder=url_builder(base_url, dialect=dialect),
+            recording_url=recording,
+            dialect=dialect,
+        )
     return _remembered(
         (
             cache_key,
@@ -253,6 +279,10 @@ def answer_call(
                 extra={"CallSid": call_sid},
             )
             return CallReply(engine.hangup_rcml(), 403)
+        recording = None
+        if state.mode == Mode.RECORD:
+            take_message(state.prompt_sid, state.organization, params, instant)
+            recording = left_message(params)
         result = answer_continuation(
             state,
             base_url,
@@ -261,6 +291,7 @@ def answer_call(
             dial_status=params.get("DialCallStatus"),
             dialect=dialect,
             signature=params[PARAM_SIGNATURE],
+            recording=recording,
         )
         return CallReply(bind(result.rcml, call_sid, instant))
 

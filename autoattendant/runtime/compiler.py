@@ -2,7 +2,9 @@
 :class:`~autoattendant.callflow.model.System` — five queries, whatever the number of menus, keys,
 schedule entries, calendars or extensions: the system with its directory and override, the menus
 with their keys, the schedule blocks with their entries, the linked holiday calendars with their
-entries, and the announcements the flow refers to.
+entries, and the announcements the flow refers to (a sixth for the mailboxes when the flow records
+voicemail). The built-in phrases are resolved here too, in the system's language, so no call does
+translation work.
 
 :func:`compile_schedule` is the one schedule compiler and :func:`compile_holidays` the one
 calendar compiler: the engine's flows, the console's week grid, its "callers hear now" and the
@@ -35,6 +37,7 @@ from ..callflow.model import (
     DateRangeBlock,
     Extension,
     HolidayLayer,
+    Mailbox,
     Menu,
     Override,
     System,
@@ -44,8 +47,10 @@ from ..callflow.model import (
 from ..choices import ScheduleType
 from ..models import Announcement as AnnouncementRow
 from ..models import AutoAttendantSystem, ScheduleBlock, SystemHolidayCalendar
+from ..models import Mailbox as MailboxRow
 from ..models import Menu as MenuRow
-from ..sids import ANNOUNCEMENT
+from ..sids import ANNOUNCEMENT, MAILBOX
+from .phrases import phrases_for
 
 __all__ = [
     "StoredBlock",
@@ -108,6 +113,10 @@ def compile_flow(
             "invalid_extension_max",
             "invalid_extension_action_type",
             "invalid_extension_action_data",
+            "dial_failure_action_type",
+            "dial_failure_action_data",
+            "invalid_input_announcement_sid",
+            "timeout_announcement_sid",
             "extensions__number",
             "extensions__extension",
             "extensions__extension_spoken_name",
@@ -132,13 +141,25 @@ def compile_flow(
     )
     actions = {
         name: _action(head[f"{name}_action_type"], head[f"{name}_action_data"])
-        for name in ("timeout", "invalid_input", "invalid_extension")
+        for name in ("timeout", "invalid_input", "invalid_extension", "dial_failure")
     }
 
     menu_rows, announcement_ids, announcement_sids = _menu_rows(head["id"])
     for action in actions.values():
         if action and _announcement_sid(action.action_data):
             announcement_sids.add(action.action_data)
+    retry_prompts = {
+        name: _announcement_sid(head[f"{name}_announcement_sid"])
+        for name in ("invalid_input", "timeout")
+    }
+    announcement_sids.update(sid for sid in retry_prompts.values() if sid)
+    mailbox_sids = {
+        action.action_data
+        for action in (*actions.values(), *_key_actions(menu_rows))
+        if action and action.action_type == "VOICEMAIL" and _mailbox_sid(action.action_data)
+    }
+    mailboxes, greeting_ids = _mailboxes(head["enterprise_id"], mailbox_sids)
+    announcement_ids.update(greeting_ids)
     announcements, sid_of = _announcements(
         head["enterprise_id"], announcement_ids, announcement_sids, base_url
     )
@@ -154,6 +175,15 @@ def compile_flow(
             keys=menu["keys"],
         )
         for sid, menu in menu_rows.items()
+    }
+    mailboxes = {
+        sid: Mailbox(
+            sid=sid,
+            name=row["name"],
+            greeting_sid=sid_of.get(row["greeting_id"]),
+            max_length_seconds=row["max_length_seconds"],
+        )
+        for sid, row in mailboxes.items()
     }
     weekly, date_ranges = _schedule(head["id"])
     holidays = compile_holidays(_calendars(head["id"]), years or holiday_years())
@@ -171,6 +201,11 @@ def compile_flow(
         invalid_input_action=actions["invalid_input"],
         invalid_extension_max=head["invalid_extension_max"],
         invalid_extension_action=actions["invalid_extension"],
+        dial_failure_action=actions["dial_failure"],
+        invalid_input_announcement_sid=retry_prompts["invalid_input"],
+        timeout_announcement_sid=retry_prompts["timeout"],
+        phrases=phrases_for(head["language"]),
+        mailboxes=mailboxes,
         menus=menus,
         announcements=announcements,
         extensions=extensions,
@@ -183,6 +218,33 @@ def compile_flow(
             head["override_reason"],
         ),
     )
+
+
+def _mailbox_sid(value: str | None) -> str | None:
+    return value if value and value.startswith(MAILBOX) else None
+
+
+def _key_actions(menu_rows: dict[str, dict[str, Any]]) -> list[Action | None]:
+    """Every menu's key and timeout actions."""
+    found: list[Action | None] = []
+    for menu in menu_rows.values():
+        found.extend(menu["keys"].values())
+        found.append(_action(menu["timeout_action_type"], menu["timeout_action_data"]))
+    return found
+
+
+def _mailboxes(enterprise_id: int, sids: set[str]) -> tuple[dict[str, dict[str, Any]], set[int]]:
+    """The enterprise's mailboxes the flow records into (one query; none if none named), and
+    the ids of their greeting announcements."""
+    if not sids:
+        return {}, set()
+    rows = list(
+        MailboxRow.objects.filter(enterprise_id=enterprise_id, sid__in=sids)
+        .values("sid", "name", "greeting_id", "max_length_seconds")
+        .order_by()
+    )
+    mailboxes = {row["sid"]: row for row in rows}
+    return mailboxes, {row["greeting_id"] for row in rows if row["greeting_id"]}
 
 
 def _menu_rows(system_id: int) -> tuple[dict[str, dict[str, Any]], set[int], set[str]]:

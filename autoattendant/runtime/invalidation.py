@@ -27,6 +27,7 @@ from ..models import (
     AutoAttendantSystem,
     HolidayCalendar,
     HolidayEntry,
+    Mailbox,
     Menu,
     MenuKey,
     PhoneNumber,
@@ -134,6 +135,16 @@ def _announcement_changed(sender, instance: Announcement, origin=None, **kwargs)
         return  # nothing refers to an announcement that did not exist
     key = ("enterprise", instance.enterprise_id)
     _bump_where(origin, key, enterprise_id=instance.enterprise_id)
+
+
+@receiver(post_save, sender=Mailbox, dispatch_uid="aa_flow_mailbox_saved")
+@receiver(post_delete, sender=Mailbox, dispatch_uid="aa_flow_mailbox_deleted")
+def _mailbox_changed(sender, instance: Mailbox, origin=None, **kwargs) -> None:
+    """A mailbox's greeting and longest message are in every flow recording into it: bump the
+    enterprise's systems, as for announcements (one UPDATE; rare writes)."""
+    if kwargs.get("created"):
+        return
+    _bump_where(origin, ("mailbox", instance.enterprise_id), enterprise_id=instance.enterprise_id)
 
 
 @receiver(post_save, sender=PhoneNumber, dispatch_uid="aa_flow_number_saved")

@@ -4,7 +4,8 @@ shared by menus and AA systems.
 The rules (DESIGN §11 "Actions"): ANNOUNCEMENT_HANGUP / ANNOUNCEMENT_RETURN need an announcement
 sid of the enterprise; GO_TO_MENU a menu sid of the same AA system; TRANSFER_TO_PHONE a dialable
 number; DIAL_BY_EXTENSION / DIAL_BY_NAME take an optional announcement sid as their prompt;
-HANGUP, REPLAY_MENU and RETURN_TO_PREVIOUS_MENU ignore actionData.
+VOICEMAIL a mailbox sid of the enterprise; HANGUP, REPLAY_MENU and RETURN_TO_PREVIOUS_MENU ignore
+actionData.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from typing import Any
 
 from ..choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MAILBOX,
     ACTIONS_NEEDING_MENU,
     ACTIONS_NEEDING_NUMBER,
     ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
     ActionType,
 )
 from ..errors import Errors
-from ..models import Announcement, Enterprise, Menu
-from ..sids import ANNOUNCEMENT, MENU, is_sid
+from ..models import Announcement, Enterprise, Mailbox, Menu
+from ..sids import ANNOUNCEMENT, MAILBOX, MENU, is_sid
 
 _DIALABLE = re.compile(r"^\+?[0-9][0-9 ()\-.]{1,30}$")
 
@@ -78,12 +80,14 @@ def check_action(
     system_id: int | None,
     announcements: dict[str, Announcement] | None = None,
     menus: dict[str, Menu] | None = None,
+    mailboxes: set[str] | None = None,
 ) -> Action:
     """Validate ``action`` against the database and return it normalised; errors name
     ``field`` (``{field}.action_data``, or ``field`` itself for a sid that names nothing).
 
-    ``announcements`` / ``menus`` may hold rows already fetched (sid → row) so that a menu with
-    eleven keys costs one query per kind, not one per key; missing sids are looked up here.
+    ``announcements`` / ``menus`` may hold rows already fetched (sid → row), ``mailboxes`` the
+    sids of mailboxes known to exist, so that a menu with eleven keys costs one query per kind,
+    not one per key; missing sids are looked up here.
     A sid that names nothing visible (absent, another enterprise's, another system's menu) is
     that resource's not-found error (500 / 502); a value of the wrong form is a 400.
     """
@@ -115,6 +119,15 @@ def check_action(
             if found is None:
                 raise Errors.MENU_NOT_FOUND({"sid": data, "field": field})
             known[data] = found
+        return action
+    if kind in ACTIONS_NEEDING_MAILBOX:
+        if not is_sid(data, MAILBOX):
+            raise Errors.VALIDATION({f"{field}.action_data": "VOICEMAIL needs a mailbox sid."})
+        known_mailboxes = mailboxes if mailboxes is not None else set()
+        if data not in known_mailboxes:
+            if not Mailbox.objects.filter(sid=data, enterprise=enterprise).exists():
+                raise Errors.MAILBOX_NOT_FOUND({"sid": data, "field": field})
+            known_mailboxes.add(data)
         return action
     if kind in ACTIONS_NEEDING_NUMBER:
         number = normalise_dialable(data)

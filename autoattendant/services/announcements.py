@@ -23,7 +23,15 @@ from django.utils import timezone
 from ..audio import InvalidWav, inspect_wav
 from ..choices import AnnouncementType, Voice
 from ..errors import Errors
-from ..models import Announcement, AutoAttendantSystem, Enterprise, Menu, MenuKey, User
+from ..models import (
+    Announcement,
+    AutoAttendantSystem,
+    Enterprise,
+    Mailbox,
+    Menu,
+    MenuKey,
+    User,
+)
 from ..models.announcement import announcement_upload_to
 from ..runtime.versions import touch_systems
 from .locking import lock_row, lock_systems_of
@@ -91,6 +99,9 @@ def _system_action_refers_to(sid: str) -> Q:
         Q(timeout_action_data=sid)
         | Q(invalid_input_action_data=sid)
         | Q(invalid_extension_action_data=sid)
+        | Q(dial_failure_action_data=sid)
+        | Q(invalid_input_announcement_sid=sid)
+        | Q(timeout_announcement_sid=sid)
     )
 
 
@@ -156,6 +167,7 @@ def check_deletable(announcement: Announcement) -> None:
         MenuKey.objects.filter(action_data=sid).exists()
         or Menu.objects.filter(timeout_action_data=sid).exists()
         or AutoAttendantSystem.objects.filter(_system_action_refers_to(sid)).exists()
+        or Mailbox.objects.filter(greeting=announcement).exists()
     ):
         raise Errors.ANNOUNCEMENT_IN_ACTION({"sid": sid})
 

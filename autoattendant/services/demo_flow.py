@@ -3,9 +3,10 @@
 A dental clinic in New York: one AA system ("Main line") on a main number with four extensions;
 business hours Monday to Friday 08:00-18:00 answer with the main menu (1 dial by extension, 2 dial
 by name, 3 the "Insurance & billing" submenu, 0 the front desk), every other hour with the
-after-hours menu, and Christmas Day with the holiday menu. Built through the same services as the
-API, so the demo obeys every rule a real enterprise does. Idempotent: once the enterprise has its
-"Main line", nothing is created again.
+after-hours menu (2 leaves a message in the front desk's mailbox), and Christmas Day with the
+holiday menu; a transfer nobody answers goes to voicemail too, and the mailbox holds a couple of
+messages. Built through the same services as the API, so the demo obeys every rule a real
+enterprise does. Idempotent: once the enterprise has its "Main line", nothing is created again.
 """
 
 from __future__ import annotations
@@ -16,11 +17,16 @@ import math
 import struct
 import wave
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from ..choices import ActionType, ScheduleType
-from ..models import AutoAttendantSystem, Enterprise, PhoneNumber, User
+from ..models import AutoAttendantSystem, Enterprise, Mailbox, PhoneNumber, User, Voicemail
+from ..models.voicemail import CopyStatus
 from .actions import Action
 from .announcements import do_create_announcement, do_upload_announcement_file
 from .calendars import do_create_calendar
+from .mailboxes import do_create_mailbox
 from .menus import do_create_menu
 from .numbers import do_create_number
 from .schedules import BlockInput, EntryInput, do_replace_schedule
@@ -48,8 +54,8 @@ SAY = {
     "after_hours": (
         "After hours",
         "Thank you for calling Smiles Dental Clinic. We are closed right now; our hours are "
-        "Monday to Friday, 8 AM to 6 PM. If you know your party's extension, press 1. For "
-        "dental emergencies, press 0.",
+        "Monday to Friday, 8 AM to 6 PM. If you know your party's extension, press 1. To leave "
+        "a message, press 2. For dental emergencies, press 0.",
     ),
     "holiday": (
         "Holiday",
@@ -166,6 +172,16 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
         },
     )
     transfer = Action(ActionType.TRANSFER_TO_PHONE, FRONT_DESK)
+    mailbox = do_create_mailbox(
+        admin,
+        enterprise=enterprise,
+        changes={
+            "name": "Front desk voicemail",
+            "notify_emails": ["frontdesk@smiles-dental.example"],
+            "max_length_seconds": 120,
+        },
+    )
+    voicemail = Action(ActionType.VOICEMAIL, mailbox.sid)
 
     def key(menu_key: str, action_type: str, data: str = "") -> dict:
         return {"key": menu_key, "action": Action(action_type, data)}
@@ -209,6 +225,7 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
         announcement=said["after_hours"].sid,
         keys=[
             key("1", ActionType.DIAL_BY_EXTENSION),
+            key("2", ActionType.VOICEMAIL, mailbox.sid),
             key("0", ActionType.TRANSFER_TO_PHONE, FRONT_DESK),
         ],
     )
@@ -255,9 +272,11 @@ def build_demo_flow(enterprise: Enterprise, admin: User) -> None:
             "default_menu": after_hours.sid,
             "invalid_input_action": transfer,
             "invalid_extension_action": transfer,
+            "dial_failure_action": voicemail,
         },
     )
     _demo_flow_tests(admin, system)
+    _demo_messages(mailbox)
 
 
 #: The demo's flow tests (DESIGN §16): what must stay true whatever is changed.
@@ -288,3 +307,31 @@ def _demo_flow_tests(admin: User, system: AutoAttendantSystem) -> None:
 
     for fields in DEMO_FLOW_TESTS:
         do_create_flow_test(admin, system, dict(fields))
+
+
+#: The demo mailbox's messages: (caller, hours ago, seconds, heard).
+DEMO_MESSAGES = (
+    ("15550123456", 3, 14, False),
+    ("15550198765", 27, 8, True),
+)
+
+
+def _demo_messages(mailbox: Mailbox) -> None:
+    """A couple of messages, as if left overnight and already copied (a short tone stands in
+    for each recording)."""
+    now = timezone.now()
+    for index, (caller, hours_ago, seconds, heard) in enumerate(DEMO_MESSAGES):
+        message = Voicemail.objects.create(
+            enterprise_id=mailbox.enterprise_id,
+            mailbox=mailbox,
+            call_sid=f"CAdemo{index:026d}",
+            caller=caller,
+            time=now - dt.timedelta(hours=hours_ago),
+            duration_seconds=seconds,
+            heard=heard,
+            copy_status=CopyStatus.COPIED,
+            notified=True,
+        )
+        message.audio.save(
+            f"{message.sid}.wav", ContentFile(tone_wav(1.0, 330.0 + 110 * index)), save=True
+        )

@@ -37,6 +37,7 @@ from ..access import get_visible
 from ..audit import delete_logged, log_created
 from ..choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MAILBOX,
     ACTIONS_NEEDING_MENU,
     ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
     MENU_KEYS,
@@ -48,6 +49,7 @@ from ..models import (
     Announcement,
     AutoAttendantSystem,
     Enterprise,
+    Mailbox,
     Menu,
     MenuKey,
     ScheduleBlock,
@@ -231,6 +233,16 @@ def _resolve(
             enterprise=enterprise, auto_attendant=system, sid__in=wanted_menus
         )
         menus = {m.sid: m for m in found}
+    wanted_mailboxes = {
+        a.action_data for _f, a in actions if a.action_type in ACTIONS_NEEDING_MAILBOX
+    }
+    mailboxes: set[str] = set()
+    if wanted_mailboxes:  # one query for every VOICEMAIL key
+        mailboxes = set(
+            Mailbox.objects.filter(enterprise=enterprise, sid__in=wanted_mailboxes).values_list(
+                "sid", flat=True
+            )
+        )
 
     for field in ("announcement", "ringback_tone"):
         if field in fields:
@@ -250,6 +262,7 @@ def _resolve(
             system_id=system.pk,
             announcements=announcements,
             menus=menus,
+            mailboxes=mailboxes,
         )
 
     timeout_action = parsed.timeout_action
@@ -371,6 +384,7 @@ def _check_deletable(menu: Menu) -> None:
             | Q(timeout_action_type=go_to, timeout_action_data=menu.sid)
             | Q(invalid_input_action_type=go_to, invalid_input_action_data=menu.sid)
             | Q(invalid_extension_action_type=go_to, invalid_extension_action_data=menu.sid)
+            | Q(dial_failure_action_type=go_to, dial_failure_action_data=menu.sid)
         ).values_list("sid", flat=True)
     )
     if referring:

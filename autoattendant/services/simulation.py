@@ -51,9 +51,12 @@ class CallInput:
     digits: str = ""
     speech: str | None = None
     dial_status: str | None = None
+    recording: bool = False
 
     @property
     def label(self) -> str:
+        if self.recording:
+            return "caller leaves a message"
         if self.dial_status is not None:
             return f"transfer ended {self.dial_status or '(no status)'}"
         if self.speech is not None:
@@ -63,7 +66,8 @@ class CallInput:
 
 def parse_inputs(text: str | None) -> list[CallInput]:
     """``"1,2,#"`` → inputs. A token is keys (``0-9 * #``, ``101#`` for an extension), ``-`` or
-    nothing for silence, ``say:Some Name`` for speech, ``dial:busy`` for how a transfer ended.
+    nothing for silence, ``say:Some Name`` for speech, ``dial:busy`` for how a transfer ended,
+    ``record`` for a message left at the tone (nothing is stored: a simulation writes nothing).
     Raises ``ValueError`` naming the first bad token."""
     if text is None or text == "":
         return []
@@ -77,11 +81,14 @@ def parse_inputs(text: str | None) -> list[CallInput]:
             inputs.append(CallInput(token, speech=token[4:].strip()))
         elif lowered.startswith("dial:"):
             inputs.append(CallInput(token, dial_status=token[5:].strip().lower()))
+        elif lowered == "record":
+            inputs.append(CallInput(token, recording=True))
         elif _KEYS.match(token):
             inputs.append(CallInput(token, digits=token))
         else:
             raise ValueError(
-                f"input {token!r} is not keys (0-9 * #), '-', 'say:<name>' or 'dial:<status>'"
+                f"input {token!r} is not keys (0-9 * #), '-', 'say:<name>', 'dial:<status>' "
+                "or 'record'"
             )
     return inputs
 
@@ -177,6 +184,7 @@ def simulate_call(
             digits=call_input.digits,
             speech=call_input.speech,
             dial_status=call_input.dial_status,
+            recording="simulated" if call_input.recording else None,
         )
         steps.append(_step(system, call_input, result, instant))
         state = result.state

@@ -39,14 +39,16 @@ from ..runtime.versions import touch_systems
 from ..sids import ANNOUNCEMENT, is_sid
 from ..timezones import is_timezone
 from .actions import check_action, parse_action
-from .flowversions import flow_change
 from .calendars import replace_links
+from .flowversions import flow_change
 from .locking import lock_announcements, lock_row
 from .numbers import may_edit_directory, normalise_number
 
 #: The model prefixes of the three system-level actions (``timeout_action_type``…); a change
 #: names each as ``{prefix}_action`` (an :class:`~.actions.Action` or its fields as a mapping).
-ACTION_PREFIXES = ("timeout", "invalid_input", "invalid_extension")
+ACTION_PREFIXES = ("timeout", "invalid_input", "invalid_extension", "dial_failure")
+#: The retry prompts (DESIGN §15): announcement sids of the enterprise, or None/"" for none.
+PROMPT_FIELDS = ("invalid_input_announcement", "timeout_announcement")
 SETTING_FIELDS = (
     "name",
     "description",
@@ -64,6 +66,7 @@ SETTING_FIELDS = (
 SYSTEM_FIELDS = (
     *SETTING_FIELDS,
     *(f"{prefix}_action" for prefix in ACTION_PREFIXES),
+    *PROMPT_FIELDS,
     "main_numbers",
     "extensions",
     "default_menu",
@@ -211,9 +214,11 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
     }
     main_numbers = changes.get("main_numbers")
     with flow_change(actor):
+        prompts = {field: changes[field] or "" for field in PROMPT_FIELDS if field in changes}
         announcements = lock_announcements(
             enterprise.pk,
-            {a.action_data for a in actions.values() if is_sid(a.action_data, ANNOUNCEMENT)},
+            {a.action_data for a in actions.values() if is_sid(a.action_data, ANNOUNCEMENT)}
+            | {sid for sid in prompts.values() if isinstance(sid, str)},
         )
         numbers = _lock_numbers(enterprise, main_numbers) if main_numbers is not None else {}
         if not is_new and not lock_row(system):
@@ -228,6 +233,12 @@ def _apply(actor: User, system: AutoAttendantSystem, changes: dict) -> AutoAtten
             )
             setattr(system, f"{prefix}_action_type", action.action_type)
             setattr(system, f"{prefix}_action_data", action.action_data)
+        for field, sid in prompts.items():
+            if sid and sid not in announcements:
+                if not isinstance(sid, str) or not is_sid(sid, ANNOUNCEMENT):
+                    raise Errors.VALIDATION({field: "Expected an announcement sid."})
+                raise Errors.ANNOUNCEMENT_NOT_FOUND({"sid": sid, "field": field})
+            setattr(system, f"{field}_sid", sid)
         if "default_menu" in changes:
             system.default_menu = _default_menu(None if is_new else system, changes["default_menu"])
         if main_numbers is not None:

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -44,7 +46,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from autoattendant.choices import ActionType, Role
-from autoattendant.models import AutoAttendantSystem, HolidayCalendar, HolidayEntry, PhoneNumber
+from autoattendant.models import (
+    AutoAttendantSystem,
+    HolidayCalendar,
+    HolidayEntry,
+    Mailbox,
+    PhoneNumber,
+    Voicemail,
+)
 from tests.builders import make_announcement, make_extension, make_menu, make_weekly_block, real_wav
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -163,6 +172,11 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
         enterprise=enterprise_a, name="Holidays", country="US", created_by=bg_admin.user
     )
     HolidayEntry.objects.create(calendar=calendar, name="Memorial Day", month=5, weekday=1, nth=-1)
+    mailbox = Mailbox.objects.create(enterprise=enterprise_a, name="Desk", greeting=greeting)
+    voicemail = Voicemail.objects.create(
+        enterprise=enterprise_a, mailbox=mailbox, caller="15550002222", time=timezone.now()
+    )
+    voicemail.audio.save(f"{voicemail.sid}.wav", ContentFile(real_wav()))
     return World(
         sids={
             "announcement": music.sid,
@@ -172,6 +186,8 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
             "user": aa_admin.user.sid,  # never the caller: a run must not lock itself out
             "enterprise": enterprise_a.sid,
             "calendar": calendar.sid,
+            "mailbox": mailbox.sid,
+            "voicemail": voicemail.sid,
         },
         references={
             "system": system.sid,
@@ -227,6 +243,9 @@ REFERENCES = {
     "menuSid": "menu",
     "defaultMenuSid": "menu",
     "calendarSid": "calendar",
+    "greetingAnnouncementSid": "announcement",
+    "invalidInputAnnouncementSid": "announcement",
+    "timeoutAnnouncementSid": "announcement",
 }
 
 

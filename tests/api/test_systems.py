@@ -73,7 +73,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "status", "aaNumbers", "extensions", "enterpriseSid", "timeoutSeconds",
         "timeoutMaxOccurance", "timeoutAction", "invalidExtensionMaxOccurance",
         "invalidExtensionAction", "invalidInputMaxOccurance", "invalidInputAction", "timezoneId",
-        "language", "holidayCalendars", "override",
+        "language", "holidayCalendars", "override", "dialFailureAction",
     ]  # fmt: skip
     assert data == {
         "sid": sid,
@@ -98,6 +98,7 @@ def test_it_creates_a_system_shown_as_in_the_spec(bg_admin, enterprise_a, number
         "language": "en",
         "holidayCalendars": [],
         "override": None,
+        "dialFailureAction": {},
     }
     assert data["dateCreated"].endswith("+0000")
     # The numbers know their system too.

@@ -5,11 +5,14 @@ keyboard to what needs correcting."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from autoattendant.choices import ActionType
-from autoattendant.models import PhoneNumber
-from tests.builders import make_announcement, make_menu, make_system, make_weekly_block
+from autoattendant.models import Mailbox, PhoneNumber, Voicemail
+from autoattendant.models.voicemail import CopyStatus
+from tests.builders import make_announcement, make_menu, make_system, make_weekly_block, real_wav
 from tests.conftest import PASSWORD
 
 from .axe import axe_violations
@@ -22,7 +25,7 @@ PHONE = {"width": 375, "height": 667}
 
 
 @pytest.fixture
-def line(enterprise_a, bg_admin):
+def line(enterprise_a, bg_admin, media):
     """An AA system with two menus (one transfers, one goes to the other), a weekly schedule,
     a main number and an announcement: every page has something to show."""
     system = make_system(enterprise_a, "Front desk", timezone_id="Europe/Paris")
@@ -39,6 +42,20 @@ def line(enterprise_a, bg_admin):
         keys={"1": (ActionType.GO_TO_MENU, sales.sid), "0": ActionType.HANGUP},
     )
     make_weekly_block(main, [(day, "08:00", "18:00") for day in range(1, 6)])
+    mailbox = Mailbox.objects.create(
+        enterprise=enterprise_a, name="Front desk", notify_emails=["desk@acme.example"]
+    )
+    heard = Voicemail.objects.create(
+        enterprise=enterprise_a, mailbox=mailbox, caller="15550002222", time=timezone.now(),
+        duration_seconds=12, heard=True, copy_status=CopyStatus.COPIED,
+    )  # fmt: skip
+    heard.audio.save(f"{heard.sid}.wav", ContentFile(real_wav()))
+    Voicemail.objects.create(
+        enterprise=enterprise_a, mailbox=mailbox, caller="15550003333", time=timezone.now(),
+        duration_seconds=4, copy_status=CopyStatus.FAILED,
+        copy_error="host media.test is not in RECORDING_URL_HOSTS",
+        recording_url="https://media.test/RE1.wav",
+    )  # fmt: skip
     return system
 
 
@@ -70,6 +87,11 @@ def console_pages(line) -> dict[str, str]:
         "usage": "/console/usage/",
         "simulator": "/console/simulator/",
         "password": "/console/password/",
+        "voicemail": "/console/voicemail/",
+        "voicemail message": f"/console/voicemail/{Voicemail.objects.filter(heard=True).get().sid}/",
+        "mailboxes": "/console/mailboxes/",
+        "mailbox": f"/console/mailboxes/{Mailbox.objects.get().sid}/",
+        "new mailbox": "/console/mailboxes/new/",
     }
 
 
@@ -138,7 +160,7 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button_reachable_by_keybo
     expect(toggle).to_have_attribute("aria-expanded", "true")
     names = [
         "Dashboard", "AA systems", "Holidays", "Announcements", "Numbers", "Users", "Usage",
-        "Simulator", "History",
+        "Simulator", "Voicemail 1 new", "History",
     ]  # fmt: skip
     expect(links).to_have_text(names)
     for name in names:  # each link next in the tab order, whole on the screen

@@ -14,7 +14,7 @@ import pytest
 
 from autoattendant.callflow import engine
 from autoattendant.callflow.engine import CallResult
-from autoattendant.callflow.model import Action, Announcement, Menu, System
+from autoattendant.callflow.model import Action, Announcement, Mailbox, Menu, System
 from autoattendant.callflow.state import CallState, Mode
 
 from .helpers import U, assert_xml, demo_system, state, url_for
@@ -395,7 +395,10 @@ def test_unmapped_key_counts_and_replays() -> None:
     menus = dict(base.menus)
     menus["MN_MAIN"] = replace(menus["MN_MAIN"], keys={"1": Action("HANGUP")})
     system = replace(base, menus=menus)
-    assert_xml(press(system, state(timeouts=1), "5").rcml, doc(menu_xml(U("MN_MAIN", t=1, i=1))))
+    assert_xml(
+        press(system, state(timeouts=1), "5").rcml,
+        doc(f"<Say>{engine.TEXT_INVALID_CHOICE}</Say>" + menu_xml(U("MN_MAIN", t=1, i=1))),
+    )
     assert_xml(press(system, state(invalid_inputs=2), "5").rcml, "<Response><Hangup/></Response>")
 
 
@@ -500,3 +503,52 @@ def test_menu_missing_keys_mapping_is_fine() -> None:
     assert_xml(result.rcml, doc(menu_xml(U("M"), NO_ANN)))
     assert press(system, state("M"), "1").state == state("M", invalid_inputs=1, step=1)
     assert result.state is not None and result.state.mode == Mode.MENU
+
+
+# --------------------------------------------------------------------------- DESIGN §15
+
+
+def test_retry_prompts_play_before_the_menu_again() -> None:
+    system = demo_system(
+        invalid_input_announcement_sid="AN_FILE", timeout_announcement_sid="AN_FILE"
+    )
+    wrong = press(system, state(), "#")
+    assert_xml(wrong.rcml, doc(FILE + menu_xml(U("MN_MAIN", i=1))))
+    silent = press(system, state(), "")
+    assert_xml(silent.rcml, doc(FILE + menu_xml(U("MN_MAIN", t=1))))
+    # A retry prompt that cannot be voiced: the built-in sentence after a wrong key, nothing
+    # after silence.
+    system = demo_system(
+        invalid_input_announcement_sid="AN_NOFILE", timeout_announcement_sid="AN_NOFILE"
+    )
+    assert_xml(
+        press(system, state(), "#").rcml,
+        doc(f"<Say>{engine.TEXT_INVALID_CHOICE}</Say>" + menu_xml(U("MN_MAIN", i=1))),
+    )
+    assert_xml(press(system, state(), "").rcml, doc(menu_xml(U("MN_MAIN", t=1))))
+
+
+def test_an_unanswered_dial_runs_the_dial_failure_action() -> None:
+    system = demo_system(
+        dial_failure_action=Action("VOICEMAIL", "MB1"),
+        mailboxes={"MB1": Mailbox("MB1", greeting_sid="AN_FILE", max_length_seconds=30)},
+    )
+    result = engine.step(system, state(mode="dial"), url_builder=url_for, dial_status="busy")
+    url = U("MN_MAIN", "record", prompt="MB1")
+    assert_xml(
+        result.rcml,
+        doc(
+            f'{FILE}<Record action="{url}" method="POST" maxLength="30" playBeep="true"'
+            f' finishOnKey="#"/><Redirect method="POST">{url}</Redirect>'
+        ),
+    )
+    assert result.state is not None and result.state.mode == Mode.RECORD
+    answered = engine.step(system, state(mode="dial"), url_builder=url_for, dial_status="completed")
+    assert_xml(answered.rcml, "<Response><Hangup/></Response>")
+
+
+def test_a_voicemail_into_a_missing_mailbox_apologises() -> None:
+    base = demo_system()
+    menus = dict(base.menus)
+    menus["MN_MAIN"] = replace(menus["MN_MAIN"], keys={"2": Action("VOICEMAIL", "MB_GONE")})
+    assert_xml(press(replace(base, menus=menus), state(), "2").rcml, doc(SORRY))

@@ -17,6 +17,7 @@ from autoattendant.callflow.model import (
     Announcement,
     DateRangeBlock,
     Extension,
+    Mailbox,
     Menu,
     System,
     TimeEntry,
@@ -126,6 +127,11 @@ ACTION_DATA = {
     ActionType.REPLAY_MENU: [""],
     ActionType.RETURN_TO_PREVIOUS_MENU: [""],
     ActionType.TRANSFER_TO_PHONE: ["15551234567", ""],
+    ActionType.VOICEMAIL: ["MB0", "MB1", "MB_GONE", ""],
+}
+MAILBOXES = {
+    "MB0": Mailbox("MB0", greeting_sid="AN0"),
+    "MB1": Mailbox("MB1", greeting_sid="AN_GONE"),
 }
 
 actions = st.sampled_from(list(ActionType)).flatmap(
@@ -160,6 +166,10 @@ def call_systems(draw: st.DrawFn) -> System:
         invalid_input_action=draw(maybe_actions),
         invalid_extension_max=draw(counts),
         invalid_extension_action=draw(maybe_actions),
+        dial_failure_action=draw(maybe_actions),
+        invalid_input_announcement_sid=draw(st.sampled_from((None, "AN0", "AN_GONE"))),
+        timeout_announcement_sid=draw(st.sampled_from((None, "AN1", "AN2"))),
+        mailboxes=MAILBOXES,
         menus=menus,
         announcements=ANNOUNCEMENTS,
         extensions=EXTENSIONS,
@@ -177,6 +187,7 @@ caller_inputs = st.lists(
             st.just("status"),
             st.sampled_from(["", "busy", "no-answer", "failed", "canceled", "completed"]),
         ),
+        st.tuples(st.just("recording"), st.sampled_from(["", "https://media.test/RE1.wav"])),
     ),
     max_size=60,
 )
@@ -201,6 +212,9 @@ def check_document(result: engine.CallResult) -> None:
         assert last.tag == "Hangup"
         return
     assert last.tag in ("Redirect", "Dial")
+    if any(e[0] == "record" for e in result.events):  # the Record action and the silent case
+        assert list(root)[-2].tag == "Record"
+        assert follow(list(root)[-2].get("action", "")) == result.state
     assert result.state is not None
     urls = [e[2] for e in result.events if e[0] == "gather"] + [
         e[1] for e in result.events if e[0] == "redirect"
@@ -231,6 +245,7 @@ def test_any_input_sequence_ends_the_call_and_every_answer_is_rcml(
             digits=value if kind == "digits" else None,
             speech=value if kind == "speech" else None,
             dial_status=value if kind == "status" else None,
+            recording_url=value if kind == "recording" else None,
             max_steps=MAX_STEPS,
         )
         check_document(result)

@@ -12,6 +12,7 @@ from django.test import Client
 from autoattendant.callflow.engine import (
     TEXT_APOLOGY,
     TEXT_EXTENSION_PROMPT,
+    TEXT_INVALID_CHOICE,
     TEXT_LINE_UNAVAILABLE,
     TEXT_NAME_PROMPT,
     TEXT_NO_ANNOUNCEMENT,
@@ -123,7 +124,9 @@ def test_silence_replays_then_hangs_up_on_the_third_timeout(world):
 def test_invalid_input_replays_then_hangs_up(world):
     call = Platform()
     doc = call.press(call.start(), "5")
-    assert_main_menu(doc)
+    # The retry prompt first (DESIGN §15), then the menu again.
+    assert doc.says[0] == TEXT_INVALID_CHOICE
+    assert doc.tags == ["Say", "Gather", "Redirect"]
     assert doc.query(doc.redirect_url)["InvalidInputCount"] == "1"
     doc = call.press(call.press(doc, "7"), "*")
     assert doc.tags == ["Hangup"]

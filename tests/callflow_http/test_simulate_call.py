@@ -99,3 +99,22 @@ def test_the_service_returns_the_walk(world):
         CallInput("say:Ann", speech="Ann"),
         CallInput("dial:No-Answer", dial_status="no-answer"),
     ]
+
+
+def test_a_simulated_message_is_recorded_but_never_stored(enterprise_a):
+    from autoattendant.choices import ActionType
+    from autoattendant.models import Mailbox, PhoneNumber, Voicemail
+    from autoattendant.services.simulation import parse_inputs, simulate_call
+    from tests.builders import make_menu, make_system, make_weekly_block
+
+    mailbox = Mailbox.objects.create(enterprise=enterprise_a, name="Desk")
+    system = make_system(enterprise_a, "Line")
+    menu = make_menu(system, "Main", keys={"2": (ActionType.VOICEMAIL, mailbox.sid)})
+    make_weekly_block(menu, [(day, "00:00", "24:00") for day in range(1, 8)])
+    PhoneNumber.objects.create(enterprise=enterprise_a, number="15557001000", auto_attendant=system)
+    walk = simulate_call("15557001000", inputs=parse_inputs("2,record"))
+    assert walk.outcome == "hangup"
+    assert walk.steps[1].events[1][:1] == ("record",)
+    assert walk.steps[2].input.label == "caller leaves a message"
+    assert walk.steps[2].events[0] == ("say", "Thank you, your message has been recorded. Goodbye.")
+    assert not Voicemail.objects.exists()

@@ -25,6 +25,7 @@ from autoattendant.models import (
     Enterprise,
     HolidayCalendar,
     HolidayEntry,
+    Mailbox,
     Menu,
     MenuKey,
     PhoneNumber,
@@ -32,6 +33,7 @@ from autoattendant.models import (
     ScheduleEntry,
     SystemHolidayCalendar,
     User,
+    Voicemail,
 )
 from autoattendant.services.demo_flow import build_demo_flow, tone_wav
 from autoattendant.services.portability import export_enterprise
@@ -39,7 +41,7 @@ from tests.builders import make_date_range_block, make_menu, make_system
 
 pytestmark = pytest.mark.usefixtures("media")
 
-SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH|FT|HC)[0-9a-f]{32}$")
+SID = re.compile(r"^(EN|RCS|AC|AN|MN|AA|PH|FT|HC|MB)[0-9a-f]{32}$")
 DATES = {"dateCreated", "dateUpdated", "exportedAt"}
 ALL_MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
@@ -110,6 +112,9 @@ def world(operator, bg_admin, aa_admin, enterprise_a):
         created_by=aa_admin.user,
         timezone_id="Europe/Paris",
         language="fr",
+        invalid_input_announcement_sid=Announcement.objects.get(
+            enterprise=enterprise_a, name="Holiday"
+        ).sid,
     )
     notice = Announcement.objects.get(enterprise=enterprise_a, name="Holiday")
     closed = make_menu(
@@ -134,7 +139,9 @@ def test_export_import_export_gives_the_same_document_but_for_sids_and_dates(wor
 
     copy = Enterprise.objects.exclude(pk=world.pk).get(name=world.name)  # a new one, same name
     assert f"Imported Acme Plumbing as {copy.sid}" in out
-    assert "2 users, 5 numbers, 5 announcements, 2 systems, 5 menus, 4 schedules" in out
+    assert (
+        "2 users, 5 numbers, 5 announcements, 1 mailboxes, 2 systems, 5 menus, 4 schedules" in out
+    )
     second = export_to(tmp_path / "second.json", copy)
     assert canonical(second) == canonical(first)
     assert second["enterprise"]["sid"] != first["enterprise"]["sid"]
@@ -142,6 +149,21 @@ def test_export_import_export_gives_the_same_document_but_for_sids_and_dates(wor
     audio = [a["audio"] for a in second["announcements"] if a["audio"]]
     assert audio == [base64.b64encode(tone_wav()).decode()]
     assert [s["language"] for s in second["systems"]] == ["en", "fr"]  # read back from the copy
+    # The mailbox and what names it: the after-hours key, the system's dial-failure action and
+    # its retry prompt, each pointing at the copy's own records.
+    (mailbox,) = second["mailboxes"]
+    assert mailbox["name"] == "Front desk voicemail"
+    assert mailbox["notifyEmails"] == ["frontdesk@smiles-dental.example"]
+    assert mailbox["sid"] == Mailbox.objects.get(enterprise=copy).sid
+    main = second["systems"][0]
+    assert main["dialFailureAction"] == {"actionType": "VOICEMAIL", "actionData": mailbox["sid"]}
+    after_hours = next(m for m in second["menus"] if m["name"] == "After hours")
+    assert {"menuKey": "2", "menuAction": main["dialFailureAction"]} in after_hours["keys"]
+    assert second["systems"][1]["invalidInputAnnouncementSid"] == next(
+        a["sid"] for a in second["announcements"] if a["name"] == "Holiday"
+    )
+    # Messages stay where callers left them.
+    assert "voicemails" not in second and Voicemail.objects.filter(enterprise=copy).count() == 0
     stored = Announcement.objects.get(enterprise=copy, type="play")
     assert stored.file.name.startswith(f"announcements/{stored.sid}_")
     assert inspect_wav(stored.file.open("rb").read()).sample_rate == 8_000
@@ -193,10 +215,10 @@ def test_export_costs_the_same_queries_whatever_the_enterprise_size(enterprise_a
         make_date_range_block(menu, dt.date(2027, 1, i + 1), dt.date(2027, 1, i + 1))
     with CaptureQueriesContext(connection) as big:
         export_enterprise(enterprise_a)
-    # users, numbers, announcements, systems (+ extensions, + holiday calendar links), menus
-    # (+ keys), blocks (+ entries), calendars (their entries only where there are calendars),
-    # flow tests
-    assert len(big) == len(small) == 12
+    # users, numbers, announcements, mailboxes, systems (+ extensions, + holiday calendar
+    # links), menus (+ keys), blocks (+ entries), calendars (their entries only where there are
+    # calendars), flow tests
+    assert len(big) == len(small) == 13
 
 
 def test_dry_run_checks_and_keeps_nothing(world, tmp_path):

@@ -15,12 +15,14 @@ from autoattendant.models import (
     Announcement,
     AutoAttendantSystem,
     Enterprise,
+    Mailbox,
     Menu,
     MenuKey,
     PhoneNumber,
     ScheduleBlock,
     ScheduleEntry,
     User,
+    Voicemail,
 )
 from autoattendant.runtime.compiler import compile_flow
 
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("media")
 
 MODELS = (
     Enterprise, User, PhoneNumber, Announcement, AutoAttendantSystem, Menu, MenuKey,
-    ScheduleBlock, ScheduleEntry,
+    ScheduleBlock, ScheduleEntry, Mailbox, Voicemail,
 )  # fmt: skip
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -61,9 +63,11 @@ def test_running_it_twice_duplicates_nothing(db):
         "Announcement": 5,
         "AutoAttendantSystem": 1,
         "Menu": 4,
-        "MenuKey": 10,
+        "MenuKey": 11,
         "ScheduleBlock": 3,
         "ScheduleEntry": 13,
+        "Mailbox": 1,
+        "Voicemail": 2,
     }
     assert "admin@smiles-dental.example" in first and "admin@smiles-dental.example" in second
 
@@ -134,3 +138,16 @@ def test_it_prints_the_number_and_the_webhooks_to_try(db, settings, tmp_path):
     for path in ("internal/rcml", "internal/twiml", "internal/fallback"):
         assert f"http://127.0.0.1:8000/autoattendant/{path}" in text
     assert "manage.py simulate_call 15550100100" in text
+
+
+def test_after_hours_offers_voicemail_and_the_mailbox_has_messages(demo):
+    mailbox = Mailbox.objects.get(enterprise=demo.enterprise)
+    after_hours = demo.menus.get(name="After hours")
+    assert after_hours.keys.get(key="2").action_data == mailbox.sid
+    assert "To leave a message, press 2." in after_hours.announcement.body
+    assert demo.dial_failure_action_type == "VOICEMAIL"
+    messages = list(Voicemail.objects.filter(mailbox=mailbox).order_by("-time"))
+    assert [m.heard for m in messages] == [False, True]
+    for message in messages:
+        with message.audio.open("rb") as audio:
+            assert audio.read(4) == b"RIFF"

@@ -7,7 +7,9 @@ A double is driven by a :class:`Caller` script — one item per thing the platfo
   what it means), ``""`` for silence until the Gather times out;
 - ``"say:Maria Garcia"`` for a speech result;
 - ``"dial:busy"`` for how a ``<Dial>`` ended (``DialCallStatus``; a Dial with no script item is
-  answered and ends ``completed``).
+  answered and ends ``completed``);
+- ``"record:<url>:<seconds>"`` for what a ``<Record>`` captured: the media server now holds the
+  recording at ``<url>`` (``"record:"`` alone: the caller said nothing).
 
 When the script runs out while a Gather waits, the caller hangs up. The :class:`Call` records
 every verb as the platform executed it (with the voice and language it really used), every
@@ -99,8 +101,18 @@ class Caller:
         if not self.pending:
             return None
         item = self.pending[0]
-        assert not item.startswith("dial:"), f"the call waits for the caller, not for {item!r}"
+        assert not item.startswith(("dial:", "record:")), f"a Gather waits, not {item!r}"
         return self.pending.popleft()
+
+    def next_recording(self) -> tuple[str, float] | None:
+        """``(url, seconds)`` of what the caller recorded; ``None`` for silence or no script."""
+        if not self.pending or not self.pending[0].startswith("record:"):
+            return None
+        item = self.pending.popleft()[len("record:") :]
+        if not item:
+            return None
+        url, _, seconds = item.rpartition(":")
+        return url, float(seconds)
 
     def next_dial_status(self) -> str:
         if self.pending and self.pending[0].startswith("dial:"):
@@ -113,7 +125,8 @@ class Call:
     """One call as a platform executed it.
 
     ``events``: ``("say", text, voice, language)``, ``("play", url)``, ``("gather", input,
-    numDigits collected with, finishOnKey, language)``, ``("dial", number)``, ``("hangup",)``.
+    numDigits collected with, finishOnKey, language)``, ``("dial", number)``, ``("record",
+    maxLength, finishOnKey, playBeep)``, ``("hangup",)``.
     ``ended``: ``hangup`` (the document said so), ``caller`` (the caller hung up while asked),
     ``end-of-document`` (nothing more to do: the platform hangs up), ``failed: <why>`` (the
     platform gave up on the call — a dead line for the caller).

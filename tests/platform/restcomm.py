@@ -47,6 +47,15 @@ What it reproduces, each where the interpreter does it:
   (VI:1520-1528). Answered and over (``completed``): the action is requested but the caller is
   already hung up, so nothing it returns is executed (VI:2926-2932, 3377-3379).
 - **Redirect**: POST by default (BVI:1337-1351).
+- **Record** (BVI:1822-1948, ``CreatingRecording``): ``finishOnKey`` defaults to
+  ``1234567890*#`` (BVI:1834), ``playBeep`` to true (BVI:1854), ``maxLength`` to 3600
+  (BVI:1862); the file goes to ``recordings-path``/``RE….wav`` and is published at
+  ``recordings-uri`` with the same name (BVI:1905-1917). With an ``action`` the interpreter
+  always requests it when the recording ends (BVI:1950-2170, ``FinishRecording``):
+  ``RecordingUrl`` (the file URI unless S3 is on, BVI:2128-2144), ``PublicRecordingUrl`` (the
+  HTTP one), ``RecordingDuration`` as ``Double.toString`` (``"7.0"``, BVI:2146) and ``Digits``
+  (the key that ended it, or ``hangup`` when the caller hung up, BVI:2148-2163) — even for an
+  empty recording; without an action the next verb runs (BVI:2173-2176).
 
 Simplified: a media server's collection (keys pressed after the Gather ended are lost), the
 ring-back while dialling, ``loop``, ``Pause``, partial speech results.
@@ -206,6 +215,10 @@ class RestcommPlatform:
             elif tag == "Redirect":
                 method = verb.get("method") or "POST"  # BVI:1337-1351
                 return self.fetch(call, (verb.text or "").strip(), method, {})
+            elif tag == "Record":
+                after = self.record(call, caller, verb)
+                if after is not None:
+                    return after
             elif tag == "Hangup":
                 call.events.append(("hangup",))
                 call.ended = "hangup"
@@ -278,6 +291,28 @@ class RestcommPlatform:
             digits = digits[: digits.rfind(finish_on_key)]
         method = verb.get("method") or "POST"
         return self.fetch(call, action, method, {"Digits": digits, "SpeechResult": speech})
+
+    def record(self, call: Call, caller: Caller, verb: ET.Element) -> ET.Element | None:
+        """``CreatingRecording`` then ``FinishRecording``: the action with the recording's
+        URLs, its duration as a Java double and the finishing key (``#`` when the script
+        recorded something; an empty recording is still posted, with duration 0.0)."""
+        finish_on_key = verb.get("finishOnKey") or "1234567890*#"  # BVI:1834-1852
+        max_length = int(verb.get("maxLength") or 3600)  # BVI:1862-1873
+        play_beep = (verb.get("playBeep") or "true").lower() == "true"  # BVI:1854-1861
+        call.events.append(("record", max_length, finish_on_key, play_beep))
+        recorded = caller.next_recording()
+        public_url, seconds = recorded if recorded else ("", 0.0)
+        name = public_url.rsplit("/", 1)[-1] or "RE0.wav"
+        action = verb.get("action")
+        if not action:
+            return None  # BVI:2173-2176: the next verb
+        extra = {
+            "RecordingUrl": f"file:///opt/restcomm/recordings/{name}",  # BVI:2142
+            "PublicRecordingUrl": public_url,  # BVI:2143
+            "RecordingDuration": repr(min(seconds, float(max_length))),  # BVI:2146
+            "Digits": "#" if recorded else "",
+        }
+        return self.fetch(call, action, verb.get("method") or "POST", extra)
 
     def dial(self, call: Call, caller: Caller, verb: ET.Element) -> ET.Element | None:
         number = verb.find("Number")

@@ -23,6 +23,11 @@ over the full URL and the POST parameters — a real client's code, not ours. Wh
   leg ends — also after a completed bridged call, whose action document Twilio then executes
   for the caller.
 - **Redirect** defaults to POST.
+- **Record** (twilio.com/docs/voice/twiml/record): ``finishOnKey`` defaults to ``1234567890*#``,
+  ``maxLength`` to 3600, ``playBeep`` to true; when the recording ends the action gets
+  ``RecordingUrl`` (``https://api.twilio.com/2010-04-01/Accounts/AC…/Recordings/RE…``),
+  ``RecordingDuration`` (whole seconds), ``RecordingSid`` and ``Digits`` (the key that ended it,
+  or ``hangup``). An empty recording does not request the action: the next verb runs.
 """
 
 from __future__ import annotations
@@ -131,6 +136,10 @@ class TwimlPlatform:
                 return self.dial(call, caller, verb)
             elif verb.tag == "Redirect":
                 return self.fetch(call, (verb.text or "").strip(), verb.get("method") or "POST", {})
+            elif verb.tag == "Record":
+                after = self.record(call, caller, verb)
+                if after is not None:
+                    return after
             elif verb.tag == "Hangup":
                 call.events.append(("hangup",))
                 call.ended = "hangup"
@@ -188,6 +197,25 @@ class TwimlPlatform:
         if action is None:
             return None
         extra = {"Digits": digits} if not speech else {"SpeechResult": speech, "Confidence": "0.9"}
+        return self.fetch(call, action, verb.get("method") or "POST", extra)
+
+    def record(self, call: Call, caller: Caller, verb: ET.Element) -> ET.Element | None:
+        """Record; the action's document, or ``None`` (nothing recorded: the next verb)."""
+        finish_on_key = verb.get("finishOnKey") or "1234567890*#"
+        max_length = int(verb.get("maxLength") or 3600)
+        play_beep = (verb.get("playBeep") or "true").lower() == "true"
+        call.events.append(("record", max_length, finish_on_key, play_beep))
+        recorded = caller.next_recording()
+        action = verb.get("action")
+        if recorded is None or not action:
+            return None
+        url, seconds = recorded
+        extra = {
+            "RecordingUrl": url,
+            "RecordingDuration": str(int(min(seconds, max_length))),
+            "RecordingSid": "RE0123456789abcdef0123456789abcdef",
+            "Digits": "#",
+        }
         return self.fetch(call, action, verb.get("method") or "POST", extra)
 
     def dial(self, call: Call, caller: Caller, verb: ET.Element) -> ET.Element | None:

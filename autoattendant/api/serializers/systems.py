@@ -8,7 +8,6 @@ from ...models import PhoneNumber
 from ...querying import any_of
 from ...services.systems import ACTION_PREFIXES, LIMITS, is_timezone
 from ..fields import RecordSerializer, record_item
-from ..fields import RecordSerializer
 from .business_hours import HolidayLinkSerializer, HolidayLinksField, OverrideField, links_in
 from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
@@ -52,7 +51,13 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     """
 
     resource_path = "system"
-    omitted_when_empty = ("description", "defaultMenuSid", *_OPTIONAL_INTS)
+    omitted_when_empty = (
+        "description",
+        "defaultMenuSid",
+        "invalidInputAnnouncementSid",
+        "timeoutAnnouncementSid",
+        *_OPTIONAL_INTS,
+    )
 
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
@@ -75,6 +80,14 @@ class AutoAttendantSystemSerializer(RecordSerializer):
     # business-hours control (DESIGN §14); lists prefetch ``holiday_links`` with calendar, menu
     holidayCalendars = HolidayLinksField()
     override = OverrideField()
+    # DESIGN §15, after the spec's fields (additive).
+    dialFailureAction = ActionField("dial_failure")
+    invalidInputAnnouncementSid = serializers.CharField(
+        source="invalid_input_announcement_sid", read_only=True
+    )
+    timeoutAnnouncementSid = serializers.CharField(
+        source="timeout_announcement_sid", read_only=True
+    )
 
     def get_aaNumbers(self, system) -> list[str]:
         rows = getattr(system, "live_main_numbers", None)
@@ -97,6 +110,9 @@ class AutoAttendantSystemSerializer(RecordSerializer):
             data.pop("description")
         if data["defaultMenuSid"] is None:
             data.pop("defaultMenuSid")
+        for key in ("invalidInputAnnouncementSid", "timeoutAnnouncementSid"):
+            if not data[key]:
+                data.pop(key)
         for key in _OPTIONAL_INTS:
             if data[key] is None:
                 data.pop(key)
@@ -235,6 +251,13 @@ class AutoAttendantSystemWriteSerializer(serializers.Serializer):
     invalidInputAction = serializers.JSONField(required=False, allow_null=True)
     invalidExtensionMaxOccurance = _count("invalid_extension_max")
     invalidExtensionAction = serializers.JSONField(required=False, allow_null=True)
+    dialFailureAction = serializers.JSONField(required=False, allow_null=True)
+    invalidInputAnnouncementSid = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40
+    )
+    timeoutAnnouncementSid = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40
+    )
     defaultMenuSid = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     holidayCalendars = HolidayLinkSerializer(many=True, required=False, max_length=100)
 
@@ -267,6 +290,9 @@ SYSTEM_NAMES = FieldNames(
         "timeoutAction": "timeout_action",
         "invalidInputAction": "invalid_input_action",
         "invalidExtensionAction": "invalid_extension_action",
+        "dialFailureAction": "dial_failure_action",
+        "invalidInputAnnouncementSid": "invalid_input_announcement",
+        "timeoutAnnouncementSid": "timeout_announcement",
         "aaNumbers": "main_numbers",
         "extensions": "extensions",
         "defaultMenuSid": "default_menu",

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable
 from time import perf_counter
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+from xml.sax.saxutils import escape
 
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
@@ -38,8 +40,10 @@ from ... import metrics
 from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
 from ...callflow.state import carries_state
+from ...choices import SystemLanguage
 from ...runtime.answering import answer_call
 from ...runtime.config import forget_with_settings, hot
+from ...runtime.phrases import phrases_for
 
 __all__ = [
     "base_url_for",
@@ -61,6 +65,14 @@ TWILIO_SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
 _FALLBACK_DOCUMENT = engine.apology_rcml()
 #: How every apology ends, whatever came before it: the apology sentence and ``<Hangup/>``.
 _APOLOGY_END = _FALLBACK_DOCUMENT[_FALLBACK_DOCUMENT.index("<Say") :]
+
+
+@functools.cache
+def _apology_ends() -> tuple[str, ...]:
+    """The apology's last words and ``<Hangup/>`` in every system language (escaped as the
+    documents carry them), for counting apologies in the metrics; worked out once."""
+    texts = {phrases_for(code).apology for code in SystemLanguage.values}
+    return (_APOLOGY_END, *(f"{escape(text)}</Say><Hangup/></Response>" for text in texts))
 
 
 def _xml(document: str, status: int = 200) -> HttpResponse:
@@ -276,7 +288,7 @@ def _answer(
         return _xml(engine.apology_rcml()), "apology"
     if reply.status != 200:
         outcome = "refused"
-    elif reply.document.endswith(_APOLOGY_END):
+    elif reply.document.endswith(_apology_ends()):
         outcome = "apology"
     else:
         outcome = "answered"

@@ -7,6 +7,7 @@ from django import forms
 
 from ...choices import (
     ACTIONS_NEEDING_ANNOUNCEMENT,
+    ACTIONS_NEEDING_MAILBOX,
     ACTIONS_NEEDING_MENU,
     ACTIONS_NEEDING_NUMBER,
     ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT,
@@ -19,7 +20,8 @@ __all__ = ["ActionPickers", "action_kinds", "data_kind"]
 
 
 def data_kind(action_type: str) -> str | None:
-    """Which picker holds an action's data: ``announcement``, ``menu``, ``number`` or none."""
+    """Which picker holds an action's data: ``announcement``, ``menu``, ``number``,
+    ``mailbox`` or none."""
     if action_type in ACTIONS_NEEDING_ANNOUNCEMENT or action_type in (
         ACTIONS_WITH_OPTIONAL_ANNOUNCEMENT
     ):
@@ -28,6 +30,8 @@ def data_kind(action_type: str) -> str | None:
         return "menu"
     if action_type in ACTIONS_NEEDING_NUMBER:
         return "number"
+    if action_type in ACTIONS_NEEDING_MAILBOX:
+        return "mailbox"
     return None
 
 
@@ -52,6 +56,7 @@ class ActionPickers:
         *,
         announcements: Choices,
         menus: Choices,
+        mailboxes: Choices = (),
         empty_label: str = "No action",
         required: bool = False,
     ) -> None:
@@ -70,6 +75,9 @@ class ActionPickers:
         form.fields[f"{prefix}_menu"] = forms.ChoiceField(
             label="Menu", required=False, choices=[("", "— choose a menu —"), *menus]
         )
+        form.fields[f"{prefix}_mailbox"] = forms.ChoiceField(
+            label="Mailbox", required=False, choices=[("", "— choose a mailbox —"), *mailboxes]
+        )
         form.fields[f"{prefix}_number"] = forms.CharField(
             label="Phone number",
             required=False,
@@ -84,6 +92,7 @@ class ActionPickers:
             ("announcement", "announcement"),
             ("menu", "menu"),
             ("number", "phone number"),
+            ("mailbox", "mailbox"),
         ):
             form.fields[f"{prefix}_{part}"].summary_label = f"{label}, {what}" if what else label
         self.form = form
@@ -93,7 +102,7 @@ class ActionPickers:
         ``number``)."""
         return {
             part: self.form[f"{self.prefix}_{part}"]
-            for part in ("type", "announcement", "menu", "number")
+            for part in ("type", "announcement", "menu", "number", "mailbox")
         }
 
     def value(self) -> Action:
@@ -133,6 +142,8 @@ class ActionPickers:
             return "Choose the menu to go to."
         if kind == "announcement":
             return "Choose the announcement to play."
+        if kind == "mailbox":
+            return "Choose the mailbox to record into."
         return message
 
     def error_field(self, part: str) -> str:

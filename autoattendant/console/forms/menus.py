@@ -47,7 +47,14 @@ class MenuForm(ServiceForm):
         "Empty: the AA system's setting, else 3.",
     )
 
-    def __init__(self, *args: Any, announcements: Choices, menus: Choices, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        announcements: Choices,
+        menus: Choices,
+        mailboxes: Choices = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         none = [("", "— none —"), *announcements]
         self.fields["announcement"].choices = none
@@ -58,6 +65,7 @@ class MenuForm(ServiceForm):
             "Timeout action",
             announcements=announcements,
             menus=menus,
+            mailboxes=mailboxes,
             empty_label="Not set (the AA system's, else hang up)",
         )
         self.keys = {
@@ -67,6 +75,7 @@ class MenuForm(ServiceForm):
                 f"Key {key}",
                 announcements=announcements,
                 menus=menus,
+                mailboxes=mailboxes,
             )
             for key in MENU_KEYS
         }

@@ -64,8 +64,28 @@ class SystemForm(ServiceForm):
         "Empty: 3.",
     )
 
+    # The retry prompts (the service's ``invalid_input_announcement`` / ``timeout_announcement``;
+    # named apart from the action pickers' ``{prefix}_announcement`` fields).
+    wrong_key_prompt = forms.ChoiceField(
+        label="After a wrong key, play",
+        required=False,
+        help_text="Then the menu again.",
+    )
+    silence_prompt = forms.ChoiceField(
+        label="After silence, play",
+        required=False,
+        help_text="Then the menu again.",
+    )
+    PROMPTS = {"invalid_input_announcement": "wrong_key_prompt",
+               "timeout_announcement": "silence_prompt"}  # fmt: skip
+
     # 491 / 619 / 623 name the main number refused; 493 an entry of the directory.
-    ERROR_FIELDS = {"main_numbers": "aa_numbers", "number": "aa_numbers", 493: "extensions"}
+    ERROR_FIELDS = {
+        "main_numbers": "aa_numbers",
+        "number": "aa_numbers",
+        493: "extensions",
+        **PROMPTS,
+    }
 
     def __init__(
         self,
@@ -76,9 +96,15 @@ class SystemForm(ServiceForm):
         announcements: Choices,
         menus: Choices,
         edit_extensions: bool,
+        mailboxes: Choices = (),
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.fields["wrong_key_prompt"].choices = [
+            ("", "— built-in “not a valid choice” —"),
+            *announcements,
+        ]
+        self.fields["silence_prompt"].choices = [("", "— none —"), *announcements]
         self.fields["timezone_id"].choices = [(z, z) for z in zones]
         self.fields["aa_numbers"].choices = main_numbers
         self.fields["default_menu"].choices = [("", "— none —"), *menus]
@@ -93,12 +119,18 @@ class SystemForm(ServiceForm):
                 label,
                 announcements=announcements,
                 menus=menus,
-                empty_label="Not set (hang up)",
+                mailboxes=mailboxes,
+                empty_label=empty,
             )
-            for prefix, label in (
-                ("timeout", "Timeout action"),
-                ("invalid_input", "Invalid-input action"),
-                ("invalid_extension", "Invalid-extension action"),
+            for prefix, label, empty in (
+                ("timeout", "Timeout action", "Not set (hang up)"),
+                ("invalid_input", "Invalid-input action", "Not set (hang up)"),
+                ("invalid_extension", "Invalid-extension action", "Not set (hang up)"),
+                (
+                    "dial_failure",
+                    "Unanswered-transfer action",
+                    "Not set (apologise, back to the menu)",
+                ),
             )
         }
 
@@ -117,8 +149,10 @@ class SystemForm(ServiceForm):
             "timeout_max": system.timeout_max,
             "invalid_input_max": system.invalid_input_max,
             "invalid_extension_max": system.invalid_extension_max,
+            "wrong_key_prompt": system.invalid_input_announcement_sid,
+            "silence_prompt": system.timeout_announcement_sid,
         }
-        for prefix in ("timeout", "invalid_input", "invalid_extension"):
+        for prefix in system_rules.ACTION_PREFIXES:
             initial.update(
                 ActionPickers.initial(
                     prefix,
@@ -140,6 +174,8 @@ class SystemForm(ServiceForm):
         changes.update({f"{prefix}_action": c[f"{prefix}_action"] for prefix in self.actions})
         changes["main_numbers"] = list(c["aa_numbers"])
         changes["default_menu"] = c["default_menu"] or None
+        for field, form_field in self.PROMPTS.items():
+            changes[field] = c[form_field] or None
         if "extensions" in self.fields:
             changes["extensions"] = list(c["extensions"])
         return changes

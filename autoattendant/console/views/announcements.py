@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ...errors import AppError, Errors
-from ...models import Announcement, AutoAttendantSystem, Menu, MenuKey
+from ...models import Announcement, AutoAttendantSystem, Mailbox, Menu, MenuKey
 from ...services.announcements import (
     ANNOUNCEMENT_FIELDS,
     do_create_announcement,
@@ -31,17 +31,22 @@ PAGE_SIZE = 100
 
 def where_used(enterprise, sids: list[str]) -> dict[str, list[dict]]:
     """announcement sid → the places that play it (menu announcement, ringback tone, key and
-    timeout actions, system actions), each with a link: three queries, for the announcements
-    ``sids`` of ``enterprise`` (a page of the list, or one)."""
+    timeout actions, system actions and retry prompts, mailbox greetings), each with a link:
+    four queries, for the announcements ``sids`` of ``enterprise`` (a page of the list, or
+    one)."""
     used: dict[str, list[dict]] = defaultdict(list)
+    wanted = set(sids)
     # Each link's address from one reversed pattern: a page can hold a thousand links.
     menu_url = reverse("console:menu_edit", kwargs={"sid": "SID"}).replace("SID", "{}")
     system_url = reverse("console:system_edit", kwargs={"sid": "SID"}).replace("SID", "{}")
 
-    def add(sid: str | None, label: str, menu_sid: str | None = None, system_sid=None) -> None:
+    def add(
+        sid: str | None, label: str, menu_sid: str | None = None, system_sid=None, url=None
+    ) -> None:
         if not sid:
             return
-        url = menu_url.format(menu_sid) if menu_sid else system_url.format(system_sid)
+        if url is None:
+            url = menu_url.format(menu_sid) if menu_sid else system_url.format(system_sid)
         used[sid].append({"label": label, "url": url})
 
     menus = Menu.objects.filter(enterprise=enterprise).filter(
@@ -54,6 +59,9 @@ def where_used(enterprise, sids: list[str]) -> dict[str, list[dict]]:
         Q(timeout_action_data__in=sids)
         | Q(invalid_input_action_data__in=sids)
         | Q(invalid_extension_action_data__in=sids)
+        | Q(dial_failure_action_data__in=sids)
+        | Q(invalid_input_announcement_sid__in=sids)
+        | Q(timeout_announcement_sid__in=sids)
     )
     for sid, name, announcement, ringback, timeout in menus.values_list(
         "sid", "name", "announcement__sid", "ringback_tone__sid", "timeout_action_data"
@@ -71,15 +79,25 @@ def where_used(enterprise, sids: list[str]) -> dict[str, list[dict]]:
         "timeout_action_data",
         "invalid_input_action_data",
         "invalid_extension_action_data",
+        "dial_failure_action_data",
+        "invalid_input_announcement_sid",
+        "timeout_announcement_sid",
     ):
         for field, what in (
             ("timeout_action_data", "timeout"),
             ("invalid_input_action_data", "invalid input"),
             ("invalid_extension_action_data", "invalid extension"),
+            ("dial_failure_action_data", "unanswered transfer"),
+            ("invalid_input_announcement_sid", "wrong-key prompt"),
+            ("timeout_announcement_sid", "silence prompt"),
         ):
             value = getattr(s, field)
-            if value.startswith("AN"):
+            if value in wanted:
                 add(value, f"{what} of AA system {s.name}", system_sid=s.sid)
+    mailboxes = Mailbox.objects.filter(enterprise=enterprise, greeting__sid__in=sids)
+    for sid, name, greeting in mailboxes.values_list("sid", "name", "greeting__sid"):
+        url = reverse("console:mailbox_edit", kwargs={"sid": sid})
+        add(greeting, f"greeting of mailbox {name}", url=url)
     return used
 
 

@@ -15,7 +15,7 @@ from ..forms.menus import MenuForm
 from ..week import PALETTE
 from .base import confirm_delete, console_view, place_error, visible
 from .history import failing_tests, flow_write
-from .pickers import announcement_choices, extension_numbers, menu_choices
+from .pickers import announcement_choices, extension_numbers, mailbox_choices, menu_choices
 
 MENU_QUERYSET = Menu.objects.select_related(
     "enterprise", "auto_attendant", "announcement", "ringback_tone"
@@ -48,6 +48,7 @@ def menu_create(request: HttpRequest, sid: str) -> HttpResponse:
         initial={"color_code": colour},
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system),
+        mailboxes=mailbox_choices(request.enterprise),
     )
     failures = None
     if request.method == "POST" and form.is_valid():
@@ -75,6 +76,7 @@ def menu_edit(request: HttpRequest, sid: str) -> HttpResponse:
         initial=MenuForm.initial_for(menu),
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system, exclude=menu),
+        mailboxes=mailbox_choices(request.enterprise),
     )
     failures = None
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...models import Announcement, AutoAttendantSystem, Enterprise, Menu, PhoneNumber
+from ...models import Announcement, AutoAttendantSystem, Enterprise, Mailbox, Menu, PhoneNumber
 
 
 def announcement_choices(enterprise: Enterprise) -> list[tuple[str, str]]:
@@ -18,6 +18,12 @@ def menu_choices(system: AutoAttendantSystem, exclude: Menu | None = None) -> li
     rows = Menu.objects.filter(auto_attendant=system).order_by("name", "sid")
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
+    return list(rows.values_list("sid", "name"))
+
+
+def mailbox_choices(enterprise: Enterprise) -> list[tuple[str, str]]:
+    """The enterprise's mailboxes, for a VOICEMAIL action."""
+    rows = Mailbox.objects.filter(enterprise=enterprise).order_by("name", "sid")
     return list(rows.values_list("sid", "name"))
 
 

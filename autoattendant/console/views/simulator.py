@@ -44,6 +44,8 @@ def transcript_line(event: tuple) -> dict | None:
         return {"kind": "gather", "text": f"Waits for {what}"}
     if kind == "dial":
         return {"kind": "dial", "text": f"Transfers the call to {event[1]}"}
+    if kind == "record":
+        return {"kind": "record", "text": "Beeps and records a message (until # or silence)"}
     if kind == "hangup":
         return {"kind": "hangup", "text": "Hangs up"}
     return None

@@ -23,7 +23,7 @@ from ..forms.systems import SystemForm
 from ..week import menu_colour
 from .base import confirm_delete, console_view, place_error, visible
 from .history import failing_tests, flow_write
-from .pickers import announcement_choices, extension_numbers, menu_choices
+from .pickers import announcement_choices, extension_numbers, mailbox_choices, menu_choices
 
 SYSTEM_QUERYSET = AutoAttendantSystem.objects.select_related("enterprise", "default_menu")
 
@@ -136,6 +136,7 @@ def _form(request: HttpRequest, system: AutoAttendantSystem | None) -> SystemFor
         extension_numbers=extensions,
         announcements=announcement_choices(request.enterprise),
         menus=menu_choices(system) if system else [],
+        mailboxes=mailbox_choices(request.enterprise),
         edit_extensions=may_edit_directory(request.user),
     )
 
@@ -200,7 +201,10 @@ def system_edit(request: HttpRequest, sid: str) -> HttpResponse:
 
 def _actions(form: SystemForm) -> list[dict]:
     return [
-        {"pickers": pickers.bound(), "max": form[f"{prefix}_max"]}
+        {
+            "pickers": pickers.bound(),
+            "max": form[f"{prefix}_max"] if f"{prefix}_max" in form.fields else None,
+        }
         for prefix, pickers in form.actions.items()
     ]
 

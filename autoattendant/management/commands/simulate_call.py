@@ -16,7 +16,8 @@ LOCAL_BASE_URL = "http://127.0.0.1:8000"  # where `make demo` serves
 
 _INPUT_HELP = (
     "Comma-separated caller inputs: keys (1, *, 101#), '-' or nothing for silence, "
-    "'say:Some Name' for speech, 'dial:busy' for how a transfer ended."
+    "'say:Some Name' for speech, 'dial:busy' for how a transfer ended, 'record' for a message "
+    "left at the tone (a simulation stores nothing)."
 )
 
 
@@ -60,6 +61,8 @@ def _event(event: tuple[str, ...]) -> str:
         return f"DIAL {rest[0]}"
     if kind == "redirect":
         return "on silence: same prompt again"
+    if kind == "record":
+        return "RECORD a message (until # or silence)"
     return "HANG UP"
 
 

@@ -2,8 +2,9 @@
 loads it into a new enterprise (``manage.py export_enterprise`` / ``import_enterprise``).
 
 The document holds the enterprise's users (no passwords, no auth tokens), live phone numbers,
-announcements (WAV audio inline as base64), AA systems (with their holiday calendar links), menus,
-schedules and holiday calendars, in the API's field names. Every record keeps its sid so that
+announcements (WAV audio inline as base64), mailboxes (not their messages: recordings of callers
+stay where they were left), AA systems (with their holiday calendar links), menus, schedules,
+holiday calendars and flow tests, in the API's field names. Every record keeps its sid so that
 references (``autoAttendantSid``, ``menuSid``, an action's ``actionData``…) can be followed; an
 import gives every record a new sid and rewrites the references, so export → import → export
 yields the same document but for sids and dates.

@@ -20,6 +20,7 @@ from ...models import (
     FlowTest,
     HolidayCalendar,
     HolidayEntry,
+    Mailbox,
     Menu,
     PhoneNumber,
     ScheduleBlock,
@@ -180,6 +181,21 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
             }
             for a in announcements
         ],
+        "mailboxes": [
+            {
+                "sid": b.sid,
+                "name": b.name,
+                "greetingAnnouncementSid": _sid(b.greeting),
+                "notifyEmails": list(b.notify_emails or []),
+                "maxLengthSeconds": b.max_length_seconds,
+                "accountEmail": _email(b.created_by),
+                "dateCreated": format_timestamp(b.date_created),
+                "dateUpdated": format_timestamp(b.date_updated),
+            }
+            for b in Mailbox.objects.filter(enterprise=enterprise)
+            .select_related("greeting", "created_by")
+            .order_by("date_created", "sid")
+        ],
         "systems": [
             {
                 "sid": s.sid,
@@ -200,6 +216,11 @@ def export_enterprise(enterprise: Enterprise, *, warn: Callable[[str], None] | N
                     s.invalid_extension_action_type, s.invalid_extension_action_data
                 ),
                 "defaultMenuSid": _sid(s.default_menu),
+                "dialFailureAction": _document_action(
+                    s.dial_failure_action_type, s.dial_failure_action_data
+                ),
+                "invalidInputAnnouncementSid": s.invalid_input_announcement_sid or None,
+                "timeoutAnnouncementSid": s.timeout_announcement_sid or None,
                 "extensions": [n.number for n in s.live_extensions],
                 "holidayCalendars": [
                     {"calendarSid": link.calendar.sid, "menuSid": link.menu.sid}

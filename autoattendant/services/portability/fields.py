@@ -50,6 +50,12 @@ DOCUMENT_NAMES = {
     "start_time": "startTime",
     "end_time": "endTime",
     "referenced_by": "referencedBy",
+    "greeting": "greetingAnnouncementSid",
+    "notify_emails": "notifyEmails",
+    "max_length_seconds": "maxLengthSeconds",
+    "dial_failure_action": "dialFailureAction",
+    "invalid_input_announcement": "invalidInputAnnouncementSid",
+    "timeout_announcement": "timeoutAnnouncementSid",
 }
 
 

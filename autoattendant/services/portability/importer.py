@@ -28,11 +28,20 @@ from django.db.models.functions import Lower
 from ...audio import InvalidWav, inspect_wav
 from ...choices import EnterpriseStatus, Role, SystemLanguage, SystemStatus, UserStatus
 from ...errors import AppError
-from ...models import Announcement, AutoAttendantSystem, Enterprise, HolidayCalendar, Menu, User
+from ...models import (
+    Announcement,
+    AutoAttendantSystem,
+    Enterprise,
+    HolidayCalendar,
+    Mailbox,
+    Menu,
+    User,
+)
 from ..announcements import do_create_announcement, file_name_for
 from ..calendars import do_create_calendar, entry_in
 from ..enterprises import do_create_enterprise
 from ..flowversions import flow_change
+from ..mailboxes import do_create_mailbox
 from ..menus import do_create_menu, do_update_menu
 from ..number_import import NumberRow, Problem, Progress, check_numbers, parse_bool, write_numbers
 from ..schedules import BlockInput, EntryInput, do_replace_schedule
@@ -43,7 +52,8 @@ from .loader import SECTIONS
 
 __all__ = ["EnterpriseImportResult", "do_import_enterprise"]
 
-ACTIONS = ("timeout", "invalidInput", "invalidExtension")
+ACTIONS = ("timeout", "invalidInput", "invalidExtension", "dialFailure")
+PROMPTS = ("invalidInputAnnouncementSid", "timeoutAnnouncementSid")
 
 
 class _Rollback(Exception):
@@ -80,6 +90,7 @@ class _Importer(Bookkeeping):
         self._users()
         self._calendars()
         self._announcements()
+        self._mailboxes()
         self._systems()
         self._numbers()
         self._menus()
@@ -206,6 +217,31 @@ class _Importer(Bookkeeping):
 
         for i, item in enumerate(self.doc["announcements"]):
             self._create("announcements", i, item, lambda item=item: create(item))
+            self._tick()
+
+    def _mailboxes(self) -> None:
+        """Before menus and systems: their VOICEMAIL actions name mailboxes."""
+
+        def create(item: dict) -> Mailbox:
+            return do_create_mailbox(
+                self.actor,
+                enterprise=self.enterprise,
+                changes={
+                    "name": read_text(item, "name", required=True),
+                    "greeting": self._mapped(item.get("greetingAnnouncementSid")),
+                    "notify_emails": item.get("notifyEmails") or [],
+                    "max_length_seconds": item.get("maxLengthSeconds"),
+                },
+            )
+
+        for i, item in enumerate(self.doc["mailboxes"]):
+            if self._blocked(item.get("greetingAnnouncementSid")):
+                self.failed.add(str(item.get("sid")))
+                continue
+            mailbox = self._create("mailboxes", i, item, lambda item=item: create(item))
+            if mailbox is not None and self._creator(item) is not None:
+                mailbox.created_by = self._creator(item)
+                mailbox.save(update_fields=["created_by"])
             self._tick()
 
     def _store_audio(self, announcement: Announcement, audio: Any) -> None:
@@ -358,7 +394,7 @@ class _Importer(Bookkeeping):
             if not isinstance(links, list) or not all(isinstance(x, dict) for x in links):
                 self._problem(item, f"systems[{i}].holidayCalendars", "expected a list of objects")
                 continue
-            references = ("defaultMenuSid", *(f"{a}Action" for a in ACTIONS))
+            references = ("defaultMenuSid", *(f"{a}Action" for a in ACTIONS), *PROMPTS)
             linked = [x.get(k) for x in links for k in ("calendarSid", "menuSid")]
             if self._blocked(*(item.get(k) for k in references), *extensions, *linked):
                 continue
@@ -367,6 +403,9 @@ class _Importer(Bookkeeping):
                 "timeout_action": self._action(item.get("timeoutAction")),
                 "invalid_input_action": self._action(item.get("invalidInputAction")),
                 "invalid_extension_action": self._action(item.get("invalidExtensionAction")),
+                "dial_failure_action": self._action(item.get("dialFailureAction")),
+                "invalid_input_announcement": self._mapped(item.get("invalidInputAnnouncementSid")),
+                "timeout_announcement": self._mapped(item.get("timeoutAnnouncementSid")),
                 "extensions": extensions,
                 "holiday_calendars": [
                     {

@@ -18,6 +18,7 @@ SECTIONS = (
     "users",
     "numbers",
     "announcements",
+    "mailboxes",
     "systems",
     "menus",
     "schedules",
