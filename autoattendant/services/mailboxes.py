@@ -4,7 +4,7 @@ longest message it takes and the addresses told of each new message.
 Rules: ``name`` required; ``greeting`` an announcement sid of the enterprise (500 otherwise);
 ``max_length_seconds`` 5–600 (default 120); ``notify_emails`` a list of valid addresses, set only
 by enterprise admins and the operator (403 for anyone else). A mailbox named by a VOICEMAIL
-action (any menu key or timeout action, any system action) cannot be deleted (671). Every write
+action (any menu key or timeout action, any system action) cannot be deleted (681). Every write
 runs in one transaction and bumps the enterprise's systems (a greeting or length is in their
 compiled flows).
 """
@@ -150,7 +150,7 @@ def mailbox_users(mailbox: Mailbox) -> list[str]:
 
 def do_delete_mailbox(mailbox: Mailbox) -> Mailbox:
     """Delete the mailbox and its messages (their stored audio is removed once committed),
-    unless an action records into it (671, naming the menus and systems)."""
+    unless an action records into it (681, naming the menus and systems)."""
     with transaction.atomic():
         touch_systems(lock_systems_of(mailbox.enterprise_id))
         if not lock_row(mailbox):

@@ -216,7 +216,7 @@ def visible_voicemail(user: User) -> QuerySet:
 
 
 def do_mark_heard(voicemail: Voicemail, heard: bool) -> Voicemail:
-    """Set ``heard`` (one UPDATE; a message deleted meanwhile answers 672)."""
+    """Set ``heard`` (one UPDATE; a message deleted meanwhile answers 682)."""
     with transaction.atomic():
         if not Voicemail.objects.filter(pk=voicemail.pk).update(heard=heard):
             raise Errors.VOICEMAIL_NOT_FOUND({"sid": voicemail.sid})

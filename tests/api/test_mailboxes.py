@@ -98,7 +98,7 @@ def test_another_enterprises_mailbox_is_not_found(bg_admin, bg_admin_b):
         bg_admin.client.delete(f"/autoattendant/mailbox/{sid}"),
     ):
         assert response.status_code == 409
-        assert response.json()["errorCode"] == "670"
+        assert response.json()["errorCode"] == "680"
         assert response.json()["data"] == {"sid": sid}
     listed = bg_admin.client.get("/autoattendant/mailbox/search").json()["data"]
     assert listed["total"] == 0
@@ -135,7 +135,7 @@ def test_the_voicemail_action_goes_on_keys_timeouts_and_system_actions(
         {"dialFailureAction": {"actionType": "VOICEMAIL", "actionData": other.sid}},
         format="json",
     )
-    assert r.status_code == 409 and r.json()["errorCode"] == "670"
+    assert r.status_code == 409 and r.json()["errorCode"] == "680"
     r = bg_admin.client.put(
         f"/autoattendant/system/{system.sid}",
         {"dialFailureAction": {"actionType": "VOICEMAIL"}},
@@ -149,7 +149,7 @@ def test_a_mailbox_an_action_records_into_cannot_be_deleted(bg_admin, system):
     mailbox = post(bg_admin, {"name": "Desk"}).json()["data"]["sid"]
     menu = make_menu(system, "Closed", keys={"2": ("VOICEMAIL", mailbox)})
     r = bg_admin.client.delete(f"/autoattendant/mailbox/{mailbox}")
-    assert r.status_code == 409 and r.json()["errorCode"] == "671"
+    assert r.status_code == 409 and r.json()["errorCode"] == "681"
     assert r.json()["data"]["usedBy"] == [menu.sid]
     menu.keys.all().delete()
     r = bg_admin.client.delete(f"/autoattendant/mailbox/{mailbox}")

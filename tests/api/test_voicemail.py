@@ -117,7 +117,7 @@ def test_audio_is_served_to_the_enterprise_only(bg_admin, bg_admin_b, anon, boxe
     assert r.status_code == 401 and r["WWW-Authenticate"].startswith("Basic")
     r = bg_admin_b.client.get(url)
     assert r.status_code == 409 and r.json() == {
-        "errorCode": "672",
+        "errorCode": "682",
         "message": "Voicemail not found",
         "data": {"sid": vm.sid},
     }
@@ -127,7 +127,7 @@ def test_audio_not_copied_says_why(bg_admin, boxes):
     desk, _, _ = boxes
     vm = message(desk, datetime(2026, 3, 1, 9, tzinfo=UTC), audio=False)
     r = bg_admin.client.get(f"/autoattendant/voicemail/{vm.sid}/audio")
-    assert r.status_code == 409 and r.json()["errorCode"] == "673"
+    assert r.status_code == 409 and r.json()["errorCode"] == "683"
     assert r.json()["data"]["copyStatus"] == "FAILED"
 
 
@@ -139,7 +139,7 @@ def test_another_enterprises_message_is_not_found(bg_admin_b, boxes):
         bg_admin_b.client.put(f"/autoattendant/voicemail/{vm.sid}", {"heard": True}, format="json"),
         bg_admin_b.client.delete(f"/autoattendant/voicemail/{vm.sid}"),
     ):
-        assert r.status_code == 409 and r.json()["errorCode"] == "672"
+        assert r.status_code == 409 and r.json()["errorCode"] == "682"
     assert Voicemail.objects.filter(pk=vm.pk, heard=False).exists()
 
 

@@ -4,10 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...choices import SystemLanguage, SystemStatus
-from ...models import PhoneNumber
-from ...querying import any_of
 from ...services.systems import ACTION_PREFIXES, LIMITS, is_timezone
-from ..fields import RecordSerializer, record_item
+from ..fields import RecordSerializer
 from .business_hours import HolidayLinkSerializer, HolidayLinksField, OverrideField, links_in
 from .names import ACTION_NAMES, FieldNames, action_in, action_out
 
@@ -120,84 +118,6 @@ class AutoAttendantSystemSerializer(RecordSerializer):
 
 
 #: What a list page reads of each system (``AutoAttendantSystemViewSet.list_fields``).
-SYSTEM_LIST_FIELDS = (
-    "id",
-    "sid",
-    "created_by__email",
-    "name",
-    "description",
-    "status",
-    "enterprise__sid",
-    "timeout_seconds",
-    "timeout_max",
-    "timeout_action_type",
-    "timeout_action_data",
-    "invalid_extension_max",
-    "invalid_extension_action_type",
-    "invalid_extension_action_data",
-    "invalid_input_max",
-    "invalid_input_action_type",
-    "invalid_input_action_data",
-    "timezone_id",
-    "language",
-    "default_menu__sid",
-)
-
-
-def numbers_by_system(system_ids: list[int]) -> tuple[dict, dict]:
-    """The live main numbers and the live directory extensions of a page of systems, each in
-    number order, by system id: two queries for the page."""
-    main: dict[int, list[str]] = {}
-    directory: dict[int, list[str]] = {}
-    if not system_ids:
-        return main, directory
-    live = PhoneNumber.objects.live().order_by("number")
-    for system_id, number in live.filter(any_of("auto_attendant_id", system_ids)).values_list(
-        "auto_attendant_id", "number"
-    ):
-        main.setdefault(system_id, []).append(number)
-    for system_id, number in live.filter(any_of("extension_of_systems", system_ids)).values_list(
-        "extension_of_systems", "number"
-    ):
-        directory.setdefault(system_id, []).append(number)
-    return main, directory
-
-
-def system_items(rows: list[dict]) -> list[dict]:
-    """A page of ``SYSTEM_LIST_FIELDS`` rows as :class:`AutoAttendantSystemSerializer` answers
-    them."""
-    main, directory = numbers_by_system([row["id"] for row in rows])
-    items = []
-    for row in rows:
-        item = record_item(row, row["sid"], "system")
-        item["name"] = row["name"]
-        if row["description"]:
-            item["description"] = row["description"]
-        item["status"] = row["status"]
-        item["aaNumbers"] = main.get(row["id"], [])
-        item["extensions"] = directory.get(row["id"], [])
-        item["enterpriseSid"] = row["enterprise__sid"]
-        for name, field, prefix in (
-            ("timeoutSeconds", "timeout_seconds", None),
-            ("timeoutMaxOccurance", "timeout_max", None),
-            ("timeoutAction", None, "timeout"),
-            ("invalidExtensionMaxOccurance", "invalid_extension_max", None),
-            ("invalidExtensionAction", None, "invalid_extension"),
-            ("invalidInputMaxOccurance", "invalid_input_max", None),
-            ("invalidInputAction", None, "invalid_input"),
-        ):
-            if prefix is not None:
-                item[name] = action_out(row[f"{prefix}_action_type"], row[f"{prefix}_action_data"])
-            elif row[field] is not None:
-                item[name] = int(row[field])
-        item["timezoneId"] = row["timezone_id"]
-        item["language"] = row["language"]
-        if row["default_menu__sid"] is not None:
-            item["defaultMenuSid"] = row["default_menu__sid"]
-        items.append(item)
-    return items
-
-
 @extend_schema_field(
     {
         "type": "string",

@@ -136,7 +136,7 @@ class VoicemailViewSet(ResourceViewSet):
     )
     def audio(self, request, sid: str):
         """The copied recording (``audio/wav`` or ``audio/mpeg``), to authenticated users of the
-        message's enterprise; 673 while it is not copied (``recordingUrl`` is the platform's)."""
+        message's enterprise; 683 while it is not copied (``recordingUrl`` is the platform's)."""
         voicemail = get_visible(
             self.queryset_base.all(), request.user, sid, Errors.VOICEMAIL_NOT_FOUND
         )
