@@ -272,6 +272,13 @@ class Errors:
         "The query string names a parameter the operation does not take (a misspelt filter, "
         "pageSize as pagesize); data names each with the ones the operation takes.",
     )
+    CALL_NOT_FOUND = ErrorCode(
+        626,
+        409,
+        "Call not found",
+        "No recorded call with this sid is visible to the caller (missing or another "
+        "enterprise's).",
+    )
 
 
 # Keys of an error's data whose value is itself a field path (``{"sid": …, "field": "keys[1]"}``).

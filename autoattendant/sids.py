@@ -51,3 +51,10 @@ def new_system_sid() -> str:
 
 def new_phone_number_sid() -> str:
     return new_sid(PHONE_NUMBER)
+
+
+CALL = "CL"
+
+
+def new_call_sid() -> str:
+    return new_sid(CALL)

@@ -7,6 +7,8 @@ import logging
 
 from celery import shared_task
 
+from .services.calls import close_idle_calls as services_close_idle_calls
+from .services.calls import purge_history, write_recorded_steps
 from .services.usage import MonthNotClosed, run_rollup
 
 logger = logging.getLogger(__name__)
@@ -31,3 +33,26 @@ def rollup_usage(month: str | None = None) -> dict | None:
         "enterprises": result.enterprises,
         "numbers": result.numbers,
     }
+
+
+# --- Call history (DESIGN §13) -----------------------------------------------------------------
+
+
+@shared_task(name="autoattendant.tasks.drain_call_steps", ignore_result=True)
+def drain_call_steps() -> int:
+    """Write the recorded steps waiting in the buffer (the Redis stream, or this process's
+    batch) to the database. Scheduled every two seconds; one drainer at a time; a database
+    error leaves the steps where they are for the next run."""
+    return write_recorded_steps()
+
+
+@shared_task(name="autoattendant.tasks.close_idle_calls", ignore_result=True)
+def close_idle_calls() -> int:
+    """Calls left waiting for the caller longer than ``CALL_IDLE_SECONDS``: CALLER_HUNG_UP."""
+    return services_close_idle_calls()
+
+
+@shared_task(name="autoattendant.tasks.purge_call_history", ignore_result=True)
+def purge_call_history() -> int:
+    """Calls older than ``CALL_HISTORY_DAYS`` deleted with their steps (nightly)."""
+    return purge_history()

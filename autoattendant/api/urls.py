@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from .routes import resource_routes
 from .views.announcements import AnnouncementViewSet
 from .views.callflow import callflow_routes
+from .views.calls import call_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
 from .views.files import file_routes
@@ -40,6 +41,7 @@ urlpatterns = [
     *resource_routes("phonenumber", PhoneNumberViewSet),
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
+    *call_routes(),
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

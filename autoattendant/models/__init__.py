@@ -1,5 +1,6 @@
 from .account import User, hash_token
 from .announcement import Announcement
+from .call import Call, CallStep
 from .enterprise import Enterprise
 from .menu import Menu, MenuKey
 from .number import PhoneNumber
@@ -10,6 +11,8 @@ from .usage import MonthlyUsage
 __all__ = [
     "Announcement",
     "AutoAttendantSystem",
+    "Call",
+    "CallStep",
     "Enterprise",
     "Menu",
     "MenuKey",

@@ -37,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ... import metrics
 from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
+from ...callflow.engine import Outcome
 from ...callflow.state import carries_state
 from ...runtime.answering import answer_call
 from ...runtime.config import hot
@@ -58,8 +59,6 @@ TWILIO_SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
 
 #: The fallback URL's answer, built once: it must work with the database and cache down.
 _FALLBACK_DOCUMENT = engine.apology_rcml()
-#: How every apology ends, whatever came before it: the apology sentence and ``<Hangup/>``.
-_APOLOGY_END = _FALLBACK_DOCUMENT[_FALLBACK_DOCUMENT.index("<Say") :]
 
 
 def _xml(document: str, status: int = 200) -> HttpResponse:
@@ -277,7 +276,7 @@ def _answer(
         return _xml(engine.apology_rcml()), "apology"
     if reply.status != 200:
         outcome = "refused"
-    elif reply.document.endswith(_APOLOGY_END):
+    elif reply.outcome == Outcome.ERROR:
         outcome = "apology"
     else:
         outcome = "answered"
