@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from autoattendant.runtime import recording
@@ -104,7 +103,7 @@ def test_twiml_calls_are_recorded_in_their_dialect(twilio, flow, bg_admin):
 
 def test_a_step_delivered_twice_is_stored_once(restcomm, flow, bg_admin, client):
     call = restcomm.call(["9"])
-    method, url, params = call.requests[-1]
+    _method, url, params = call.requests[-1]
     client.post(url, params)  # the platform retries the last request
     detail = _history(bg_admin.client, restcomm.call_sid)
     assert _steps(detail) == [("", "PROMPT"), ("9", "HANGUP")]
