@@ -101,6 +101,8 @@ class CallStats:
     start: datetime
     end: datetime
     timezone: str
+    #: Calls by local weekday (Monday first) × local hour, for the console's heatmap.
+    by_weekday_hour: list[list[int]]
 
 
 def _zones(calls: QuerySet[Call], system: AutoAttendantSystem | None) -> dict[str, list]:
@@ -129,6 +131,7 @@ def call_stats(
     calls = calls.filter(start_time__gte=start, start_time__lte=end)
     by_outcome = dict.fromkeys(CallOutcome.values, 0)
     by_hour = [0] * 24
+    by_weekday_hour = [[0] * 24 for _ in range(7)]
     days: dict[date, dict[str, int]] = {}
     total = duration = 0
     zones = _zones(calls, system)
@@ -154,6 +157,7 @@ def call_stats(
             duration += seconds or 0
             by_outcome[outcome] = by_outcome.get(outcome, 0) + n
             by_hour[hour] += n
+            by_weekday_hour[day.weekday()][hour] += n
             per_day = days.setdefault(day, dict.fromkeys(CallOutcome.values, 0))
             per_day[outcome] = per_day.get(outcome, 0) + n
     zone_name = system.timezone_id if system is not None else _single_zone(zones)
@@ -169,6 +173,7 @@ def call_stats(
         start=start,
         end=end,
         timezone=zone_name,
+        by_weekday_hour=by_weekday_hour,
     )
 
 
@@ -275,7 +280,9 @@ def write_recorded_steps() -> int:
 
 def close_idle_calls(now: datetime | None = None) -> int:
     """Calls still waiting for the caller ``CALL_IDLE_SECONDS`` after their last step:
-    ``CALLER_HUNG_UP`` (one update). Idempotent."""
+    ``CALLER_HUNG_UP`` (one update; this process's recording buffer written first). A step
+    that arrives later reopens the call with its own outcome. Idempotent."""
+    recording.flush_local()
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CALL_IDLE_SECONDS)
     return Call.objects.filter(outcome=CallOutcome.IN_PROGRESS, end_time__lt=cutoff).update(

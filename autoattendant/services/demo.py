@@ -62,4 +62,7 @@ def do_load_demo() -> Demo:
     from .demo_flow import build_demo_flow  # the auto attendant itself (menus, schedule…)
 
     build_demo_flow(enterprise, admin)
+    from .demo_calls import generate_call_history  # a few weeks of calls to look at
+
+    generate_call_history(enterprise)
     return Demo(enterprise=enterprise, logins=logins)

@@ -136,7 +136,17 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button_reachable_by_keybo
     expect(toggle).to_be_focused()
     phone.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    names = ["Dashboard", "AA systems", "Announcements", "Numbers", "Users", "Usage", "Simulator"]
+    names = [
+        "Dashboard",
+        "AA systems",
+        "Announcements",
+        "Numbers",
+        "Users",
+        "Calls",
+        "Insights",
+        "Usage",
+        "Simulator",
+    ]
     expect(links).to_have_text(names)
     for name in names:  # each link next in the tab order, whole on the screen
         phone.keyboard.press("Tab")
