@@ -41,6 +41,7 @@ __all__ = [
     "drain_stream",
     "flush_local",
     "mode",
+    "pending",
     "record",
     "settle",
     "store_steps",
@@ -214,8 +215,12 @@ def flush_local() -> int:
     return len(steps)
 
 
-def pending_local() -> int:
-    return len(_local.steps)
+def pending() -> int:
+    """Steps recorded and not written yet: this process's, and the stream's."""
+    waiting = len(_local.steps)
+    if mode() == "stream":
+        waiting += _redis().xlen(stream_key())
+    return waiting
 
 
 def discard() -> None:
