@@ -10,20 +10,56 @@ from autoattendant.runtime.recording import store_steps
 from tests.builders import make_menu, make_system
 
 
-def step(call_sid, system, seq, at: str, *, menu="", input="", key="", action="PROMPT",
-         outcome="IN_PROGRESS", transferred_to="", next_menu="", caller="15550001111",
-         to="15557770000", detail=""):  # fmt: skip
+def step(
+    call_sid,
+    system,
+    seq,
+    at: str,
+    *,
+    menu="",
+    input="",
+    key="",
+    action="PROMPT",
+    outcome="IN_PROGRESS",
+    transferred_to="",
+    next_menu="",
+    caller="15550001111",
+    to="15557770000",
+    detail="",
+):
     """One step tuple as the webhooks hand it to the buffer (``at``: ISO-8601, UTC)."""
     instant = datetime.fromisoformat(at.replace("Z", "+00:00"))
     return (
-        call_sid, system.enterprise.sid, system.sid, "rcml", to, caller, seq,
-        instant.timestamp(), menu, input, key, action, detail, outcome, transferred_to,
+        call_sid,
+        system.enterprise.sid,
+        system.sid,
+        "rcml",
+        to,
+        caller,
+        seq,
+        instant.timestamp(),
+        menu,
+        input,
+        key,
+        action,
+        detail,
+        outcome,
+        transferred_to,
         next_menu or menu,
-    )  # fmt: skip
+    )
 
 
-def record_call(system, call_sid, start: str, presses: list[tuple[str, str, str]], outcome: str,
-                *, menu, caller="15550001111", end: str | None = None):  # fmt: skip
+def record_call(
+    system,
+    call_sid,
+    start: str,
+    presses: list[tuple[str, str, str]],
+    outcome: str,
+    *,
+    menu,
+    caller="15550001111",
+    end: str | None = None,
+):
     """A call: the prompt at ``start``, then each ``(at, key, action)`` pressed in ``menu``, the
     last step ending with ``outcome``."""
     steps = [step(call_sid, system, 1, start, menu=menu.sid, caller=caller)]
@@ -42,12 +78,22 @@ def record_call(system, call_sid, start: str, presses: list[tuple[str, str, str]
                 outcome=outcome if last else "IN_PROGRESS",
                 caller=caller,
                 transferred_to="15559990000" if last and outcome == "TRANSFERRED" else "",
-            )  # fmt: skip
+            )
         )
     if end is not None:
-        steps.append(step(call_sid, system, len(steps) + 1, end, menu=menu.sid,
-                          input="dial:completed", action="HANGUP", outcome=outcome,
-                          caller=caller))  # fmt: skip
+        steps.append(
+            step(
+                call_sid,
+                system,
+                len(steps) + 1,
+                end,
+                menu=menu.sid,
+                input="dial:completed",
+                action="HANGUP",
+                outcome=outcome,
+                caller=caller,
+            )
+        )
     store_steps(steps)
 
 

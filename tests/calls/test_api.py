@@ -34,8 +34,15 @@ def history(ny_system, enterprise_b):
     | F    | 2026-01-07 02:00   | Tue 06 21:00    | 7 (Main)        | CALLER_HUNG_UP   | 5 s    |
     """
     system, main, sales = ny_system
-    record_call(system, "CA-A", "2026-01-05T14:00:00Z", [("2026-01-05T14:00:10Z", "1", "TRANSFER_TO_PHONE")], "TRANSFERRED", menu=main, end="2026-01-05T14:01:00Z")  # fmt: skip
-    record_call(system, "CA-B", "2026-01-05T14:30:00Z", [("2026-01-05T14:30:05Z", "2", "GO_TO_MENU")], "IN_PROGRESS", menu=main, caller="15552223333")  # fmt: skip
+    record_call(
+        system,
+        "CA-A",
+        "2026-01-05T14:00:00Z",
+        [("2026-01-05T14:00:10Z", "1", "TRANSFER_TO_PHONE")],
+        "TRANSFERRED",
+        menu=main,
+        end="2026-01-05T14:01:00Z",
+    )
     record_call(
         system,
         "CA-B",
@@ -44,23 +51,85 @@ def history(ny_system, enterprise_b):
         "IN_PROGRESS",
         menu=main,
         caller="15552223333",
-    )  # fmt: skip  (delivered twice)
+    )
+    record_call(
+        system,
+        "CA-B",
+        "2026-01-05T14:30:00Z",
+        [("2026-01-05T14:30:05Z", "2", "GO_TO_MENU")],
+        "IN_PROGRESS",
+        menu=main,
+        caller="15552223333",
+    )  # delivered twice
     from autoattendant.runtime.recording import store_steps
 
     from .conftest import step
 
-    store_steps([
-        step("CA-B", system, 3, "2026-01-05T14:30:20Z", menu=sales.sid, input="1", key="1", action="TRANSFER_TO_PHONE", outcome="TRANSFERRED", transferred_to="15559990000", caller="15552223333"),
-        step("CA-B", system, 4, "2026-01-05T14:32:00Z", menu=sales.sid, input="dial:completed", action="HANGUP", outcome="TRANSFERRED", caller="15552223333"),
-    ])  # fmt: skip
+    store_steps(
+        [
+            step(
+                "CA-B",
+                system,
+                3,
+                "2026-01-05T14:30:20Z",
+                menu=sales.sid,
+                input="1",
+                key="1",
+                action="TRANSFER_TO_PHONE",
+                outcome="TRANSFERRED",
+                transferred_to="15559990000",
+                caller="15552223333",
+            ),
+            step(
+                "CA-B",
+                system,
+                4,
+                "2026-01-05T14:32:00Z",
+                menu=sales.sid,
+                input="dial:completed",
+                action="HANGUP",
+                outcome="TRANSFERRED",
+                caller="15552223333",
+            ),
+        ]
+    )
     record_call(system, "CA-C", "2026-01-06T03:10:00Z", [], "CALLER_HUNG_UP", menu=main)
     Call.objects.filter(call_sid="CA-C").update(outcome="CALLER_HUNG_UP")
-    record_call(system, "CA-D", "2026-01-06T15:00:00Z", [("2026-01-06T15:00:10Z", "9", "HANGUP")], "HUNG_UP_BY_FLOW", menu=main)  # fmt: skip
-    record_call(system, "CA-E", "2026-01-06T15:05:00Z", [("2026-01-06T15:05:05Z", "1", "TRANSFER_TO_PHONE")], "TRANSFERRED", menu=main, end="2026-01-06T15:05:30Z")  # fmt: skip
-    record_call(system, "CA-F", "2026-01-07T02:00:00Z", [("2026-01-07T02:00:05Z", "7", "INVALID")], "IN_PROGRESS", menu=main)  # fmt: skip
+    record_call(
+        system,
+        "CA-D",
+        "2026-01-06T15:00:00Z",
+        [("2026-01-06T15:00:10Z", "9", "HANGUP")],
+        "HUNG_UP_BY_FLOW",
+        menu=main,
+    )
+    record_call(
+        system,
+        "CA-E",
+        "2026-01-06T15:05:00Z",
+        [("2026-01-06T15:05:05Z", "1", "TRANSFER_TO_PHONE")],
+        "TRANSFERRED",
+        menu=main,
+        end="2026-01-06T15:05:30Z",
+    )
+    record_call(
+        system,
+        "CA-F",
+        "2026-01-07T02:00:00Z",
+        [("2026-01-07T02:00:05Z", "7", "INVALID")],
+        "IN_PROGRESS",
+        menu=main,
+    )
     Call.objects.filter(call_sid="CA-F").update(outcome="CALLER_HUNG_UP")
     other = make_system(enterprise_b, "Bolt line")
-    record_call(other, "CA-Z", "2026-01-05T14:00:00Z", [("2026-01-05T14:00:03Z", "1", "HANGUP")], "HUNG_UP_BY_FLOW", menu=make_menu(other, "Bolt"))  # fmt: skip
+    record_call(
+        other,
+        "CA-Z",
+        "2026-01-05T14:00:00Z",
+        [("2026-01-05T14:00:03Z", "1", "HANGUP")],
+        "HUNG_UP_BY_FLOW",
+        menu=make_menu(other, "Bolt"),
+    )
     return system, main, sales
 
 
@@ -70,7 +139,7 @@ def data(response) -> dict:
 
 
 def test_stats_match_the_hand_counted_table(bg_admin, history):
-    system, main, sales = history
+    system, _, _ = history
     stats = data(
         bg_admin.client.get("/autoattendant/call/stats", {"autoAttendantSid": system.sid, **WINDOW})
     )
@@ -100,8 +169,13 @@ def test_stats_match_the_hand_counted_table(bg_admin, history):
     assert [d["date"] for d in stats["byDay"]][:2] == ["2025-12-31", "2026-01-01"]
     assert len(stats["byDay"]) == 32
     presses = {(p["menuName"], p["key"]): p["count"] for p in stats["keyPresses"]}
-    assert presses == {("Main", "1"): 2, ("Main", "2"): 1, ("Main", "9"): 1, ("Main", "7"): 1,
-                       ("Sales", "1"): 1}  # fmt: skip
+    assert presses == {
+        ("Main", "1"): 2,
+        ("Main", "2"): 1,
+        ("Main", "9"): 1,
+        ("Main", "7"): 1,
+        ("Sales", "1"): 1,
+    }
     assert all(isinstance(p["count"], int) for p in stats["keyPresses"])
     assert stats["timezoneId"] == "America/New_York"
 
@@ -145,7 +219,12 @@ def test_search_filters_pages_and_sorts(bg_admin, history):
     assert row["menuPath"] == [history[1].sid, history[2].sid]
     assert row["durationSeconds"] == 120 and row["transferredTo"] == "15559990000"
     assert row["startTime"] == "2026-01-05T14:30:00+0000"
-    window = data(client.get("/autoattendant/call/search", {"startTime": "2026-01-06", "endTime": "2026-01-06T23:59:59Z"}))  # fmt: skip
+    window = data(
+        client.get(
+            "/autoattendant/call/search",
+            {"startTime": "2026-01-06", "endTime": "2026-01-06T23:59:59Z"},
+        )
+    )
     assert [r["callSid"] for r in window["result"]] == ["CA-C", "CA-D", "CA-E"]
     assert client.get("/autoattendant/call/search", {"outcome": "LOST"}).status_code == 400
     assert client.get("/autoattendant/call/search", {"SortBy": "caller"}).status_code == 400

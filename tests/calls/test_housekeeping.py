@@ -27,7 +27,14 @@ def test_the_purge_deletes_calls_older_than_the_retention_with_their_steps(ny_sy
     system, main, _ = ny_system
     settings.CALL_HISTORY_DAYS = 90
     now = datetime.now(UTC)
-    record_call(system, "CA-old", _iso(now - timedelta(days=91)), [(_iso(now - timedelta(days=91)), "1", "HANGUP")], "HUNG_UP_BY_FLOW", menu=main)  # fmt: skip
+    record_call(
+        system,
+        "CA-old",
+        _iso(now - timedelta(days=91)),
+        [(_iso(now - timedelta(days=91)), "1", "HANGUP")],
+        "HUNG_UP_BY_FLOW",
+        menu=main,
+    )
     record_call(system, "CA-new", _iso(now - timedelta(days=89)), [], "IN_PROGRESS", menu=main)
     assert purge_history(batch=1) == 1
     assert list(Call.objects.values_list("call_sid", flat=True)) == ["CA-new"]
@@ -49,15 +56,48 @@ def test_idle_calls_close_once_and_a_late_step_reopens_them(ny_system, settings)
     assert Call.objects.get(call_sid="CA-idle").outcome == "CALLER_HUNG_UP"
     assert Call.objects.get(call_sid="CA-busy").outcome == "IN_PROGRESS"
     # The platform's next request arrives after all (a delayed drain): the call has its outcome.
-    recording.store_steps([step("CA-idle", system, 2, _iso(start + timedelta(seconds=10)), menu=main.sid, input="9", key="9", action="HANGUP", outcome="HUNG_UP_BY_FLOW")])  # fmt: skip
+    recording.store_steps(
+        [
+            step(
+                "CA-idle",
+                system,
+                2,
+                _iso(start + timedelta(seconds=10)),
+                menu=main.sid,
+                input="9",
+                key="9",
+                action="HANGUP",
+                outcome="HUNG_UP_BY_FLOW",
+            )
+        ]
+    )
     assert Call.objects.get(call_sid="CA-idle").outcome == "HUNG_UP_BY_FLOW"
 
 
 def test_forget_caller_erases_the_number_everywhere(ny_system):
     system, main, _ = ny_system
-    record_call(system, "CA-1", "2026-01-05T14:00:00Z", [], "IN_PROGRESS", menu=main, caller="15550001111")  # fmt: skip
-    record_call(system, "CA-2", "2026-01-05T15:00:00Z", [], "IN_PROGRESS", menu=main, caller="15559998888")  # fmt: skip
-    recording.store_steps([step("CA-3", system, 1, "2026-01-05T16:00:00Z", menu=main.sid, caller="15559998888", action="TRANSFER_TO_PHONE", outcome="TRANSFERRED", transferred_to="15550001111", detail="key 1: TRANSFER_TO_PHONE 15550001111; dialling 15550001111")])  # fmt: skip
+    record_call(
+        system, "CA-1", "2026-01-05T14:00:00Z", [], "IN_PROGRESS", menu=main, caller="15550001111"
+    )
+    record_call(
+        system, "CA-2", "2026-01-05T15:00:00Z", [], "IN_PROGRESS", menu=main, caller="15559998888"
+    )
+    recording.store_steps(
+        [
+            step(
+                "CA-3",
+                system,
+                1,
+                "2026-01-05T16:00:00Z",
+                menu=main.sid,
+                caller="15559998888",
+                action="TRANSFER_TO_PHONE",
+                outcome="TRANSFERRED",
+                transferred_to="15550001111",
+                detail="key 1: TRANSFER_TO_PHONE 15550001111; dialling 15550001111",
+            )
+        ]
+    )
     out = StringIO()
     call_command("forget_caller", "+1 555-000-1111", stdout=out)
     assert "erased from 2 call field(s)" in out.getvalue()
@@ -94,7 +134,9 @@ def restcomm_like(ny_system, client):
 
     system, main, _ = ny_system
     make_weekly_block(main, [(day, "00:00", "24:00") for day in range(1, 8)])
-    PhoneNumber.objects.create(enterprise=system.enterprise, number="15557001234", auto_attendant=system)  # fmt: skip
+    PhoneNumber.objects.create(
+        enterprise=system.enterprise, number="15557001234", auto_attendant=system
+    )
 
     def call(caller: str) -> None:
         response = client.post(
