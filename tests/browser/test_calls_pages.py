@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from autoattendant.choices import ActionType as A
 from autoattendant.models import Call, PhoneNumber
 from autoattendant.services.calls import close_idle_calls
+from autoattendant.tasks import drain_call_steps
 from tests.builders import make_menu, make_system, make_weekly_block
 from tests.conftest import PASSWORD
 from tests.platform.restcomm import RestcommPlatform
@@ -51,6 +52,7 @@ def four_calls(enterprise_a, settings):
     ):
         platform.call(script)
         sids[name] = platform.call_sid
+    drain_call_steps.apply()  # what beat runs every two seconds (the Redis stream, if any)
     close_idle_calls(timezone.now() + timedelta(seconds=settings.CALL_IDLE_SECONDS + 1))
     return sids
 

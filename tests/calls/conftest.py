@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -103,3 +104,11 @@ def ny_system(enterprise_a):
     main = make_menu(system, "Main")
     sales = make_menu(system, "Sales")
     return system, main, sales
+
+
+# Collected only where what they test exists (the PostgreSQL + Redis pass), never skipped: a
+# real worker draining the Redis stream into a database another process can reach.
+_ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+collect_ignore = []
+if not (_ON_POSTGRESQL and os.environ.get("REDIS_URL")):
+    collect_ignore.append("test_stream_outage.py")

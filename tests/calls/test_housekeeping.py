@@ -39,7 +39,7 @@ def test_the_purge_deletes_calls_older_than_the_retention_with_their_steps(ny_sy
     assert purge_history(batch=1) == 1
     assert list(Call.objects.values_list("call_sid", flat=True)) == ["CA-new"]
     assert CallStep.objects.count() == 1
-    assert purge_call_history.delay().get() == 0  # again: nothing left to purge
+    assert purge_call_history.apply().get() == 0  # again: nothing left to purge
     out = StringIO()
     call_command("purge_call_history", stdout=out)
     assert "0 call(s) older than 90 days deleted" in out.getvalue()
@@ -51,7 +51,7 @@ def test_idle_calls_close_once_and_a_late_step_reopens_them(ny_system, settings)
     start = datetime.now(UTC) - timedelta(seconds=300)
     record_call(system, "CA-idle", _iso(start), [], "IN_PROGRESS", menu=main)
     record_call(system, "CA-busy", _iso(datetime.now(UTC)), [], "IN_PROGRESS", menu=main)
-    assert close_task.delay().get() == 1
+    assert close_task.apply().get() == 1
     assert close_idle_calls() == 0
     assert Call.objects.get(call_sid="CA-idle").outcome == "CALLER_HUNG_UP"
     assert Call.objects.get(call_sid="CA-busy").outcome == "IN_PROGRESS"
@@ -122,7 +122,7 @@ def test_forget_caller_reaches_steps_still_in_the_buffer(ny_system, restcomm_lik
 def test_the_drain_task_writes_what_the_buffer_holds(ny_system, restcomm_like):
     restcomm_like(caller="15550005555")
     assert Call.objects.count() == 0
-    assert drain_call_steps.delay().get() == 1
+    assert drain_call_steps.apply().get() == 1
     assert Call.objects.get().from_number == "15550005555"
 
 
