@@ -1,6 +1,6 @@
 from .account import User, hash_token
 from .announcement import Announcement
-from .call import Call, CallStep
+from .call import Call, CallBucket, CallStep, KeyPressBucket
 from .enterprise import Enterprise
 from .menu import Menu, MenuKey
 from .number import PhoneNumber
@@ -12,8 +12,10 @@ __all__ = [
     "Announcement",
     "AutoAttendantSystem",
     "Call",
+    "CallBucket",
     "CallStep",
     "Enterprise",
+    "KeyPressBucket",
     "Menu",
     "MenuKey",
     "MonthlyUsage",

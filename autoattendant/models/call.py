@@ -14,7 +14,7 @@ from django.db.models import Q
 from ..choices import CallOutcome
 from ..sids import new_call_sid
 
-__all__ = ["Call", "CallStep"]
+__all__ = ["Call", "CallBucket", "CallStep", "KeyPressBucket"]
 
 
 class Call(models.Model):
@@ -98,3 +98,52 @@ class CallStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}#{self.seq} {self.action}"
+
+
+class CallBucket(models.Model):
+    """Calls of one system that started in one quarter hour (UTC), by outcome: what the
+    statistics add up instead of scanning every call. Recomputed from the calls whenever one of
+    them changes (``runtime.call_buckets``), never incremented."""
+
+    enterprise = models.ForeignKey(
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    system_sid = models.CharField(max_length=34, blank=True, default="")
+    bucket = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=CallOutcome.choices)
+    calls = models.PositiveIntegerField()
+    seconds = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "bucket", "system_sid", "outcome"], name="call_bucket_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket:%Y-%m-%d %H:%M} {self.system_sid} {self.outcome}: {self.calls}"
+
+
+class KeyPressBucket(models.Model):
+    """Menu key presses of the calls of one system that started in one quarter hour (UTC)."""
+
+    enterprise = models.ForeignKey(
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+"
+    )
+    system_sid = models.CharField(max_length=34, blank=True, default="")
+    bucket = models.DateTimeField()
+    menu_sid = models.CharField(max_length=34)
+    key = models.CharField(max_length=8)
+    presses = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "bucket", "system_sid", "menu_sid", "key"],
+                name="key_press_bucket_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket:%Y-%m-%d %H:%M} {self.menu_sid} {self.key}: {self.presses}"

@@ -34,6 +34,7 @@ from django.db import connections, transaction
 
 from ..callflow.engine import CallResult, Outcome
 from ..models import AutoAttendantSystem, Call, CallStep, Enterprise
+from .call_buckets import refresh_buckets
 
 __all__ = [
     "Step",
@@ -288,10 +289,10 @@ def _instant(seconds: float) -> datetime:
 
 
 def store_steps(steps: Iterable[Sequence]) -> int:
-    """Write ``steps`` and recompute the summaries of the calls they belong to, in one
-    transaction: five queries per batch whatever its size (enterprises, systems, calls, steps,
-    the calls' steps) plus the inserts and one update. Steps of an enterprise that no longer
-    exists are dropped. Idempotent."""
+    """Write ``steps``, recompute the summaries of the calls they belong to and the roll-ups
+    of the quarter hours those calls started in, in one transaction: a constant number of
+    queries per batch whatever its size. Steps of an enterprise that no longer exists are
+    dropped. Idempotent."""
     steps = [tuple(step) for step in steps if step and step[0]]
     if not steps:
         return 0
@@ -325,7 +326,10 @@ def store_steps(steps: Iterable[Sequence]) -> int:
             ],
             ignore_conflicts=True,
         )
+        touched = [(call.enterprise_id, call.start_time) for call in calls.values()]
         _summarise(list(calls.values()))
+        touched += [(call.enterprise_id, call.start_time) for call in calls.values()]
+        refresh_buckets(touched)
     return len(steps)
 
 

@@ -2,9 +2,8 @@
 steps, statistics, the CSV rows — and the housekeeping the tasks and commands run (closing idle
 calls, the retention purge, forgetting a caller).
 
-Statistics are computed in the database (``GROUP BY``): one pass over the calls (by local day,
-local hour and outcome, in each system's timezone) and one over the key presses, whatever the
-number of calls.
+Statistics add up quarter-hour roll-ups kept beside the calls (``runtime.call_buckets``), so
+they cost the same for a thousand calls as for a million.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from ..access import scope
 from ..choices import CallOutcome
 from ..errors import Errors
-from ..models import AutoAttendantSystem, Call, CallStep, Menu, User
+from ..models import AutoAttendantSystem, Call, CallBucket, CallStep, KeyPressBucket, Menu, User
 from ..runtime import recording
+from ..runtime.call_buckets import BUCKET, bucket_of, refresh_buckets
 from ..timestamps import format_timestamp
 
 __all__ = [
@@ -105,81 +105,105 @@ class CallStats:
     by_weekday_hour: list[list[int]]
 
 
-def _zones(calls: QuerySet[Call], system: AutoAttendantSystem | None) -> dict[str, list]:
-    """Timezone → the system ids of ``calls`` in it (``None`` for calls whose system is gone,
-    counted in UTC)."""
+def _zones(enterprise_id: int | None, system: AutoAttendantSystem | None) -> dict[str, ZoneInfo]:
+    """Each system sid → its timezone (calls whose system is gone count in UTC)."""
     if system is not None:
-        return {system.timezone_id: [system.pk]}
-    zones: dict[str, list] = {}
-    systems = AutoAttendantSystem.objects.filter(enterprise__in=calls.values("enterprise"))
-    for pk, zone in systems.values_list("pk", "timezone_id"):
-        zones.setdefault(zone or "UTC", []).append(pk)
-    zones.setdefault("UTC", []).append(None)
+        return {system.sid: ZoneInfo(system.timezone_id)}
+    systems = AutoAttendantSystem.objects.all()
+    if enterprise_id is not None:
+        systems = systems.filter(enterprise_id=enterprise_id)
+    zones = {}
+    for sid, zone in systems.values_list("sid", "timezone_id"):
+        try:
+            zones[sid] = ZoneInfo(zone or "UTC")
+        except (KeyError, ValueError):
+            zones[sid] = ZoneInfo("UTC")
     return zones
 
 
 def call_stats(
-    calls: QuerySet[Call],
+    enterprise_id: int | None,
     start: datetime,
     end: datetime,
     system: AutoAttendantSystem | None = None,
 ) -> CallStats:
-    """Statistics of ``calls`` (already scoped and filtered by system) that started within
-    ``start``..``end`` (inclusive). ``byHour`` and ``byDay`` are in the system's timezone (with
-    several systems, each call in its own system's). Queries: one per timezone in use, plus the
-    key presses and their menus' names."""
-    calls = calls.filter(start_time__gte=start, start_time__lte=end)
+    """Statistics of the calls of ``enterprise_id`` (``None``: every enterprise), of ``system``
+    when given, that started within ``start``..``end`` (inclusive). ``byHour`` and ``byDay`` are
+    in the system's timezone (with several systems, each call in its own system's).
+
+    The whole quarter hours of the window are read from the roll-ups
+    (:mod:`~autoattendant.runtime.call_buckets`: a few thousand rows for a month, whatever the
+    number of calls), the partial quarter hours at its ends from the calls themselves; the same
+    figures as counting every call. Queries: the systems' timezones, the call roll-ups, the
+    key-press roll-ups, the calls and the key presses at the ends, the menus' names."""
+    recording.flush_local()
+    scope = Q() if enterprise_id is None else Q(enterprise_id=enterprise_id)
+    if system is not None:
+        scope &= Q(system_sid=system.sid)
+    first_full = bucket_of(start) if start == bucket_of(start) else bucket_of(start) + BUCKET
+    last_edge = bucket_of(end)
+    if first_full >= last_edge:
+        full = Q(pk__in=[])
+        edges = Q(start_time__gte=start, start_time__lte=end)
+    else:
+        full = Q(bucket__gte=first_full, bucket__lt=last_edge)
+        edges = Q(start_time__gte=start, start_time__lt=first_full) | Q(
+            start_time__gte=last_edge, start_time__lte=end
+        )
+
+    # (system sid, bucket, outcome) → calls and seconds
+    counts: Counter = Counter()
+    seconds: Counter = Counter()
+    for system_sid, bucket, outcome, n, total in CallBucket.objects.filter(
+        scope & full
+    ).values_list("system_sid", "bucket", "outcome", "calls", "seconds"):
+        counts[system_sid, bucket, outcome] += n
+        seconds[system_sid, bucket, outcome] += total
+    for system_sid, started, outcome, duration in Call.objects.filter(scope & edges).values_list(
+        "system_sid", "start_time", "outcome", "duration_seconds"
+    ):
+        counts[system_sid, bucket_of(started), outcome] += 1
+        seconds[system_sid, bucket_of(started), outcome] += duration
+
+    zones = _zones(enterprise_id, system)
+    utc = ZoneInfo("UTC")
     by_outcome = dict.fromkeys(CallOutcome.values, 0)
     by_hour = [0] * 24
     by_weekday_hour = [[0] * 24 for _ in range(7)]
     days: dict[date, dict[str, int]] = {}
+    local: dict[tuple, datetime] = {}
     total = duration = 0
-    zones = _zones(calls, system)
-    for zone_name, system_ids in zones.items():
-        zone = ZoneInfo(zone_name)
-        subset = calls
-        if system is None:
-            known = [pk for pk in system_ids if pk is not None]
-            subset = calls.filter(system_id__in=known)
-            if None in system_ids:
-                subset = subset | calls.filter(system__isnull=True)
-        rows = (
-            subset.annotate(
-                day=TruncDate("start_time", tzinfo=zone),
-                hour=ExtractHour("start_time", tzinfo=zone),
-            )
-            .values_list("day", "hour", "outcome")
-            .annotate(n=Count("id"), seconds=Sum("duration_seconds"))
-            .order_by()
-        )
-        for day, hour, outcome, n, seconds in rows:
-            total += n
-            duration += seconds or 0
-            by_outcome[outcome] = by_outcome.get(outcome, 0) + n
-            by_hour[hour] += n
-            by_weekday_hour[day.weekday()][hour] += n
-            per_day = days.setdefault(day, dict.fromkeys(CallOutcome.values, 0))
-            per_day[outcome] = per_day.get(outcome, 0) + n
-    zone_name = system.timezone_id if system is not None else _single_zone(zones)
-    by_day = _by_day(days, start, end, ZoneInfo(zone_name))
+    for (system_sid, bucket, outcome), n in counts.items():
+        zone = zones.get(system_sid, utc)
+        when = local.get((bucket, zone))
+        if when is None:
+            when = local[bucket, zone] = bucket.astimezone(zone)
+        total += n
+        duration += seconds[system_sid, bucket, outcome]
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+        by_hour[when.hour] += n
+        by_weekday_hour[when.weekday()][when.hour] += n
+        per_day = days.setdefault(when.date(), dict.fromkeys(CallOutcome.values, 0))
+        per_day[outcome] = per_day.get(outcome, 0) + n
+    used = {str(zones.get(sid, utc)) for sid, _, _ in counts} or {
+        str(zone) for zone in zones.values()
+    }
+    zone_name = (
+        system.timezone_id if system is not None else (used.pop() if len(used) == 1 else "UTC")
+    )
     return CallStats(
         total=total,
         by_outcome=by_outcome,
         abandoned_rate=round(by_outcome[CallOutcome.CALLER_HUNG_UP] / total, 4) if total else 0.0,
         average_duration_seconds=round(duration / total, 1) if total else 0.0,
         by_hour=by_hour,
-        by_day=by_day,
-        key_presses=_key_presses(calls),
+        by_day=_by_day(days, start, end, ZoneInfo(zone_name)),
+        key_presses=_key_presses(scope, full, edges),
         start=start,
         end=end,
         timezone=zone_name,
         by_weekday_hour=by_weekday_hour,
     )
-
-
-def _single_zone(zones: dict[str, list]) -> str:
-    used = [name for name, ids in zones.items() if any(pk is not None for pk in ids)]
-    return used[0] if len(used) == 1 else "UTC"
 
 
 def _by_day(days: dict, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict]:
@@ -200,17 +224,22 @@ def _by_day(days: dict, start: datetime, end: datetime, zone: ZoneInfo) -> list[
     ]
 
 
-def _key_presses(calls: QuerySet[Call]) -> list[dict]:
-    rows = list(
-        CallStep.objects.filter(call__in=calls.values("id"), key__gt="")
+def _key_presses(scope: Q, full: Q, edges: Q) -> list[dict]:
+    tally: Counter = Counter()
+    for menu_sid, key, n in (
+        KeyPressBucket.objects.filter(scope & full)
         .values_list("menu_sid", "key")
-        .annotate(count=Count("id"))
+        .annotate(n=Sum("presses"))
         .order_by()
-    )
-    names = dict(Menu.objects.filter(sid__in={row[0] for row in rows}).values_list("sid", "name"))
+    ):
+        tally[menu_sid, key] += n
+    step_scope = Q(key__gt="", call__in=Call.objects.filter(scope & edges).values("id"))
+    for menu_sid, key in CallStep.objects.filter(step_scope).values_list("menu_sid", "key"):
+        tally[menu_sid, key] += 1
+    names = dict(Menu.objects.filter(sid__in={m for m, _ in tally}).values_list("sid", "name"))
     presses = [
         {"menuSid": menu_sid, "menuName": names.get(menu_sid, ""), "key": key, "count": count}
-        for menu_sid, key, count in rows
+        for (menu_sid, key), count in tally.items()
     ]
     presses.sort(key=lambda p: (p["menuName"].lower(), p["menuSid"], p["key"]))
     return presses
@@ -280,14 +309,17 @@ def write_recorded_steps() -> int:
 
 def close_idle_calls(now: datetime | None = None) -> int:
     """Calls still waiting for the caller ``CALL_IDLE_SECONDS`` after their last step:
-    ``CALLER_HUNG_UP`` (one update; this process's recording buffer written first). A step
-    that arrives later reopens the call with its own outcome. Idempotent."""
+    ``CALLER_HUNG_UP`` (this process's recording buffer written first; their roll-ups
+    recomputed). A step that arrives later reopens the call with its own outcome. Idempotent."""
     recording.flush_local()
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CALL_IDLE_SECONDS)
-    return Call.objects.filter(outcome=CallOutcome.IN_PROGRESS, end_time__lt=cutoff).update(
-        outcome=CallOutcome.CALLER_HUNG_UP
-    )
+    with transaction.atomic():
+        idle = Call.objects.filter(outcome=CallOutcome.IN_PROGRESS, end_time__lt=cutoff)
+        touched = list(idle.values_list("enterprise_id", "start_time"))
+        closed = idle.update(outcome=CallOutcome.CALLER_HUNG_UP)
+        refresh_buckets(touched)
+    return closed
 
 
 def purge_history(now: datetime | None = None, batch: int = 5000) -> int:
@@ -296,18 +328,20 @@ def purge_history(now: datetime | None = None, batch: int = 5000) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CALL_HISTORY_DAYS)
     deleted = 0
-    while True:
-        ids = list(
-            Call.objects.filter(start_time__lt=cutoff)
-            .order_by()
-            .values_list("id", flat=True)[:batch]
-        )
-        if not ids:
-            return deleted
+    while ids := list(
+        Call.objects.filter(start_time__lt=cutoff).order_by().values_list("id", flat=True)[:batch]
+    ):
         with transaction.atomic():
             CallStep.objects.filter(call_id__in=ids).delete()
             Call.objects.filter(id__in=ids).delete()
         deleted += len(ids)
+    # The roll-ups of what is gone; the quarter hour the cutoff falls in, recomputed.
+    edge = bucket_of(cutoff)
+    CallBucket.objects.filter(bucket__lt=edge).delete()
+    KeyPressBucket.objects.filter(bucket__lt=edge).delete()
+    enterprises = CallBucket.objects.filter(bucket=edge).values_list("enterprise_id", flat=True)
+    refresh_buckets((enterprise_id, edge) for enterprise_id in set(enterprises))
+    return deleted
 
 
 def forget_caller(number: str) -> int:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from autoattendant.models import Call
+from autoattendant.services.calls import close_idle_calls
 from tests.builders import make_menu, make_system
 
 from .conftest import record_call
@@ -94,7 +95,6 @@ def history(ny_system, enterprise_b):
         ]
     )
     record_call(system, "CA-C", "2026-01-06T03:10:00Z", [], "CALLER_HUNG_UP", menu=main)
-    Call.objects.filter(call_sid="CA-C").update(outcome="CALLER_HUNG_UP")
     record_call(
         system,
         "CA-D",
@@ -120,7 +120,7 @@ def history(ny_system, enterprise_b):
         "IN_PROGRESS",
         menu=main,
     )
-    Call.objects.filter(call_sid="CA-F").update(outcome="CALLER_HUNG_UP")
+    assert close_idle_calls() == 2  # C and F were left waiting: the callers hung up
     other = make_system(enterprise_b, "Bolt line")
     record_call(
         other,
@@ -289,3 +289,35 @@ def test_spreadsheet_formulas_in_cells_are_defused(bg_admin, ny_system):
     record_call(system, "=HYPERLINK(1)", "2026-01-05T14:00:00Z", [], "IN_PROGRESS", menu=main)
     text = b"".join(bg_admin.client.get("/autoattendant/call/export").streaming_content).decode()
     assert "'=HYPERLINK(1)" in text
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-01-05T14:00:00Z", "2026-01-05T14:30:00Z"),  # an end on the quarter hour, inclusive
+        ("2026-01-05T14:00:01Z", "2026-01-06T15:04:59Z"),  # both ends inside a quarter hour
+        ("2026-01-05T14:07:00Z", "2026-01-05T14:08:00Z"),  # inside one quarter hour
+        ("2026-01-01T00:00:00Z", "2026-01-31T00:00:00Z"),
+    ],
+)
+def test_the_roll_ups_give_what_counting_every_call_gives(bg_admin, history, start, end):
+    """Whole quarter hours come from the roll-ups, the ends from the calls: the same figures."""
+    system, _, _ = history
+    stats = data(
+        bg_admin.client.get(
+            "/autoattendant/call/stats",
+            {"autoAttendantSid": system.sid, "startTime": start, "endTime": end},
+        )
+    )
+    calls = Call.objects.filter(
+        system=system,
+        start_time__gte=start.replace("Z", "+00:00"),
+        start_time__lte=end.replace("Z", "+00:00"),
+    )
+    assert stats["total"] == calls.count()
+    counted = {}
+    for outcome in calls.values_list("outcome", flat=True):
+        counted[outcome] = counted.get(outcome, 0) + 1
+    assert {k: v for k, v in stats["byOutcome"].items() if v} == counted
+    presses = sum(p["count"] for p in stats["keyPresses"])
+    assert presses == sum(call.steps.exclude(key="").count() for call in calls)

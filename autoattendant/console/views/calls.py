@@ -121,10 +121,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         days = int(form.cleaned_data["days"] or 30)
     end = timezone.now()
     start = end - timedelta(days=days)
-    calls = _enterprise_calls(request)
-    if system is not None:
-        calls = calls.filter(system=system)
-    stats = call_stats(calls, start, end, system)
+    stats = call_stats(request.enterprise.pk, start, end, system)
     legend = [
         {"outcome": outcome, "label": outcome.label, "fill": fill, "n": stats.by_outcome[outcome]}
         for outcome, fill in OUTCOME_COLOURS.items()
