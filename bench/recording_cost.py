@@ -7,7 +7,8 @@ On a scratch embedded-default database (SQLite, the demo enterprise loaded), tim
 (``timeit``, ``--number`` calls, best of ``--repeat``) under each ``CALL_RECORDING`` mode:
 ``off``; ``batch`` (the embedded default: a list append, written by a background thread every
 second); ``sync`` (a transaction per step in the request; timed over a hundredth of the
-calls). Prints microseconds per call. The
+calls); with ``--redis-url``, ``stream`` (one ``XADD`` per step to a local Redis). Prints
+microseconds per call. The
 batch thread's own writes are not in the figure (they happen beside the requests).
 """
 
@@ -29,6 +30,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--number", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--redis-url",
+        help="also time ``stream`` (one XADD per step) on this Redis database; its stream is "
+        "deleted afterwards",
+    )
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="aa-recording-")
     os.environ.update(
@@ -63,8 +69,10 @@ def main() -> None:
     press = {**entry, **dict(parse_qsl(action.query, keep_blank_values=True)), "Digits": "0"}
 
     print(f"answer_call, best of {args.repeat} x {args.number:,} calls, microseconds per call")
-    for mode in ("off", "batch", "sync"):
-        with override_settings(CALL_RECORDING=mode, CALL_RECORDING_FLUSH_SECONDS=1):
+    modes = ["off", "batch", "sync"] + (["stream"] if args.redis_url else [])
+    for mode in modes:
+        extra = {"REDIS_URL": args.redis_url} if mode == "stream" else {}
+        with override_settings(CALL_RECORDING=mode, CALL_RECORDING_FLUSH_SECONDS=1, **extra):
             figures = []
             # A commit per call is slow enough that a hundredth of the calls tells it.
             number = args.number if mode != "sync" else max(10, args.number // 100)
@@ -79,6 +87,8 @@ def main() -> None:
                 )
                 figures.append(best / number * 1e6)
             recording.flush_local()
+            if mode == "stream":
+                recording.discard()
         print(f"  {mode:<6} entry {figures[0]:7.1f}   key press {figures[1]:7.1f}")
     print(f"(steps written: {CallStep.objects.filter(call__call_sid='CAbench').count()})")
 
