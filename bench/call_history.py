@@ -65,9 +65,10 @@ SELECT enterprise_id, system_sid, date_bin('15 minutes', start_time, timestamptz
 FROM autoattendant_call WHERE enterprise_id = %(enterprise)s GROUP BY 1, 2, 3, 4
 """
 GENERATE_KEY_BUCKETS = """
-INSERT INTO autoattendant_keypressbucket (enterprise_id, system_sid, bucket, menu_sid, key, presses)
-SELECT c.enterprise_id, c.system_sid, date_bin('15 minutes', c.start_time, timestamptz '2000-01-01'),
-  s.menu_sid, s.key, count(*)
+INSERT INTO autoattendant_keypressbucket (enterprise_id, system_sid, bucket, menu_sid, key,
+  presses)
+SELECT c.enterprise_id, c.system_sid,
+  date_bin('15 minutes', c.start_time, timestamptz '2000-01-01'), s.menu_sid, s.key, count(*)
 FROM autoattendant_callstep s JOIN autoattendant_call c ON c.id = s.call_id
 WHERE c.enterprise_id = %(enterprise)s AND s.key <> '' GROUP BY 1, 2, 3, 4, 5
 """
@@ -127,7 +128,7 @@ def main() -> None:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for table in ("callstep", "call", "callbucket", "keypressbucket"):
-                cursor.execute(f"DELETE FROM autoattendant_{table}")
+                cursor.execute(f"DELETE FROM autoattendant_{table}")  # noqa: S608 - fixed names
             values = {
                 "enterprise": enterprise.pk, "system": system.pk, "system_sid": system.sid,
                 "menu": menu.sid, "calls": args.calls,

@@ -170,7 +170,7 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button_reachable_by_keybo
 def test_on_a_desktop_the_navigation_shows_without_a_menu_button(page, live_server, bg_admin):
     log_in(page, live_server, bg_admin.user.email, PASSWORD)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(7)
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(9)
     expect(page.get_by_role("link", name="Simulator")).to_be_visible()
 
 
