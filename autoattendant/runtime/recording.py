@@ -6,7 +6,8 @@ The request path pays for one append, never for a database write (``CALL_RECORDI
 - ``stream`` (the default with ``REDIS_URL``): one ``XADD`` to a Redis stream per step. The
   ``drain_call_steps`` task (Celery beat, every two seconds) reads the stream in batches, writes
   each batch in one transaction and only then deletes those entries: while the database is down
-  nothing is deleted, and every step is written once it is back.
+  nothing is deleted, and every step is written once it is back. While Redis itself cannot be
+  reached, steps go to the process's buffer (as ``batch``) and are written directly.
 - ``batch`` (the embedded default): an in-process list that a background thread writes every
   ``CALL_RECORDING_FLUSH_SECONDS`` (a crash may lose the last second's steps). Reads of the
   history (:func:`flush_local`) write what this process holds first.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -87,9 +89,10 @@ def _settings() -> _Config:
 
 
 def _forget_settings(**kwargs) -> None:
-    global _config, _client
+    global _config, _client, _stream_down_until
     _config = None
     _client = None
+    _stream_down_until = 0.0
 
 
 setting_changed.connect(_forget_settings, dispatch_uid="autoattendant.runtime.recording")
@@ -146,16 +149,38 @@ def record(
         result.menu_sid or "",
     )
     try:
-        if config.mode == "batch":
-            _local.add(step, config.delay)
-        elif config.mode == "stream":
-            _redis().xadd(config.key, {"s": json.dumps(step, separators=(",", ":"))})
-        else:
+        if config.mode == "stream" and _to_stream(config.key, step):
+            return
+        if config.mode == "sync":
             store_steps([step])
+        else:  # batch, or the stream unreachable
+            _local.add(step, config.delay)
     except Exception:
         logger.exception(
             "Call step not recorded (CallSid=%s)", call_sid, extra={"CallSid": call_sid}
         )
+
+
+#: Until when (``time.monotonic()``) the stream is taken as unreachable after a failed ``XADD``.
+_stream_down_until = 0.0
+#: How long steps go to the process's own buffer after the stream failed, before trying again.
+STREAM_RETRY_SECONDS = 5.0
+
+
+def _to_stream(key: str, step: Step) -> bool:
+    """``XADD`` the step; False (and the stream left alone for a few seconds, so calls do not
+    each wait for a dead Redis) when Redis cannot be reached — the step then goes to the
+    process's buffer, written to the database directly."""
+    global _stream_down_until
+    if time.monotonic() < _stream_down_until:
+        return False
+    try:
+        _redis().xadd(key, {"s": json.dumps(step, separators=(",", ":"))})
+    except Exception as exc:
+        _stream_down_until = time.monotonic() + STREAM_RETRY_SECONDS
+        logger.warning("Call steps go to the process's buffer for now: Redis stream: %s", exc)
+        return False
+    return True
 
 
 # --- the in-process buffer (batch) -----------------------------------------------------------
@@ -242,8 +267,9 @@ def _redis():
     if _client is None:
         import redis
 
+        # Short timeouts: a call waits for this at most once every STREAM_RETRY_SECONDS.
         _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
         )
     return _client
 

@@ -145,3 +145,14 @@ def restcomm_like(ny_system, client):
         assert response.status_code == 200
 
     return call
+
+
+def test_with_the_stream_unreachable_calls_go_on_and_their_steps_are_kept(
+    ny_system, restcomm_like, settings
+):
+    settings.CALL_RECORDING = "stream"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    restcomm_like(caller="15550006666")  # answered (the fixture checks the 200)
+    restcomm_like(caller="15550006666")  # the stream is not tried again for a while
+    assert recording.flush_local() == 2
+    assert Call.objects.get().from_number == "15550006666"
