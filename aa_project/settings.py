@@ -145,6 +145,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "autoattendant.tasks.rollup_usage",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
+    # Call history: recorded steps into the database every two seconds, idle calls closed every
+    # minute, history past CALL_HISTORY_DAYS purged nightly.
+    "drain-call-steps": {"task": "autoattendant.tasks.drain_call_steps", "schedule": 2.0},
+    "close-idle-calls": {"task": "autoattendant.tasks.close_idle_calls", "schedule": 60.0},
+    "purge-call-history": {
+        "task": "autoattendant.tasks.purge_call_history",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -299,6 +307,20 @@ CALLFLOW_ROUTES_MAX_AGE = env_int("CALLFLOW_ROUTES_MAX_AGE", 60)
 # How long a continuation URL the call flow hands a platform stays valid (seconds); each is bound
 # to its call's CallSid too, so a captured URL cannot be replayed later or by another call.
 CALL_STATE_MAX_AGE = env_int("CALL_STATE_MAX_AGE", 4 * 3600)
+
+# --- Call history (DESIGN §13) ---------------------------------------------------------------
+# How each webhook request's step reaches the database: "stream" (a Redis stream drained in
+# batches by the drain_call_steps task; the default with REDIS_URL), "batch" (an in-process
+# buffer written by a background thread every CALL_RECORDING_FLUSH_SECONDS; the embedded
+# default), "sync" (written in the request) or "off".
+CALL_RECORDING = env_choice(
+    "CALL_RECORDING", ("stream", "batch", "sync", "off"), "stream" if REDIS_URL else "batch"
+)
+CALL_RECORDING_FLUSH_SECONDS = env_int("CALL_RECORDING_FLUSH_SECONDS", 1)
+# A call whose last step waited for the caller this long is closed as CALLER_HUNG_UP.
+CALL_IDLE_SECONDS = env_int("CALL_IDLE_SECONDS", 120)
+# Calls older than this many days are purged every night.
+CALL_HISTORY_DAYS = env_int("CALL_HISTORY_DAYS", 90)
 
 # --- REST framework -------------------------------------------------------------------------
 # The audit trail (DESIGN §16): django-auditlog writing into the project's own entry model.

@@ -26,6 +26,8 @@ from .models import (
     Announcement,
     AuditEntry,
     AutoAttendantSystem,
+    Call,
+    CallStep,
     Enterprise,
     FlowTest,
     FlowVersion,
@@ -677,6 +679,48 @@ class MonthlyUsageAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Call history (read-only: the call flow records it) ----------------------------------------
+
+
+class CallStepInline(admin.TabularInline):
+    model = CallStep
+    fields = ("seq", "time", "menu_sid", "input", "action", "outcome", "transferred_to", "detail")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
+    """Recorded calls, read-only: the call flow writes them, the retention purge and
+    ``forget_caller`` remove them."""
+
+    list_display = ("start_time", "enterprise_link", "from_number", "to_number", "outcome")
+    list_select_related = ("enterprise",)
+    list_filter = ("outcome", "dialect", "enterprise")
+    search_fields = ("sid", "call_sid", "from_number", "to_number", "system_sid")
+    date_hierarchy = "start_time"
+    inlines = [CallStepInline]
+    readonly_fields = (
+        "sid", "call_sid", "enterprise", "system", "system_sid", "to_number", "from_number",
+        "dialect", "start_time", "end_time", "duration_seconds", "outcome", "transferred_to",
+        "menu_path",
+    )  # fmt: skip
+    exclude = ()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

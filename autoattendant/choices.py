@@ -79,3 +79,14 @@ class ScheduleType(models.TextChoices):
 
 
 MENU_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0")
+
+
+class CallOutcome(models.TextChoices):
+    """How a recorded call ended (DESIGN §13); the engine's ``callflow.engine.Outcome``."""
+
+    TRANSFERRED = "TRANSFERRED", "Transferred"
+    VOICEMAIL = "VOICEMAIL", "Voicemail"
+    HUNG_UP_BY_FLOW = "HUNG_UP_BY_FLOW", "Hung up by the flow"
+    CALLER_HUNG_UP = "CALLER_HUNG_UP", "Caller hung up"
+    ERROR = "ERROR", "Error"
+    IN_PROGRESS = "IN_PROGRESS", "In progress"

@@ -337,6 +337,15 @@ class Errors:
         "data names why and the platform's URL).",
     )
 
+    # --- Call history (DESIGN §13) ------------------------------------------------------------
+    CALL_NOT_FOUND = ErrorCode(
+        626,
+        409,
+        "Call not found",
+        "No recorded call with this sid is visible to the caller (missing or another "
+        "enterprise's).",
+    )
+
 
 # Keys of an error's data whose value is itself a field path (``{"sid": …, "field": "keys[1]"}``).
 PATH_KEYS = ("field", "at")

@@ -72,3 +72,10 @@ def new_mailbox_sid() -> str:
 
 def new_voicemail_sid() -> str:
     return new_sid(VOICEMAIL)
+
+
+CALL = "CL"
+
+
+def new_call_sid() -> str:
+    return new_sid(CALL)

@@ -14,6 +14,8 @@ from django.db import connections
 
 from .models.voicemail import CopyStatus
 from .runtime.voicemail import message_left
+from .services.calls import close_idle_calls as services_close_idle_calls
+from .services.calls import purge_history, write_recorded_steps
 from .services.usage import MonthNotClosed, run_rollup
 from .services.voicemail import copy_recording, notify
 
@@ -120,3 +122,24 @@ def _enqueue_copy(sender, voicemail_sid: str, **kwargs) -> None:
 
 
 message_left.connect(_enqueue_copy, dispatch_uid="aa_voicemail_copy")
+# --- Call history (DESIGN §13) -----------------------------------------------------------------
+
+
+@shared_task(name="autoattendant.tasks.drain_call_steps", ignore_result=True)
+def drain_call_steps() -> int:
+    """Write the recorded steps waiting in the buffer (the Redis stream, or this process's
+    batch) to the database. Scheduled every two seconds; one drainer at a time; a database
+    error leaves the steps where they are for the next run."""
+    return write_recorded_steps()
+
+
+@shared_task(name="autoattendant.tasks.close_idle_calls", ignore_result=True)
+def close_idle_calls() -> int:
+    """Calls left waiting for the caller longer than ``CALL_IDLE_SECONDS``: CALLER_HUNG_UP."""
+    return services_close_idle_calls()
+
+
+@shared_task(name="autoattendant.tasks.purge_call_history", ignore_result=True)
+def purge_call_history() -> int:
+    """Calls older than ``CALL_HISTORY_DAYS`` deleted with their steps (nightly)."""
+    return purge_history()

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from autoattendant.choices import Role
 from autoattendant.models import Enterprise, User
+from autoattendant.runtime import recording
 from autoattendant.runtime.routes import local_routes
 from autoattendant.runtime.store import local_answers, local_flows
 
@@ -24,6 +25,10 @@ PASSWORD = "Corr3ct-Horse-Battery"
 def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.VOICEMAIL_COPY_INLINE = True  # a recording's copy inside the test's transaction
+    # Recorded call steps wait for a test to write them (recording.settle()), never for a
+    # background thread that would write into another test's database.
+    settings.CALL_RECORDING_FLUSH_SECONDS = 0
+    recording.discard()
     cache.clear()
     local_flows.clear()  # the per-process copy in front of a shared (Redis) cache
     local_answers.clear()

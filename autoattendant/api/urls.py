@@ -11,6 +11,7 @@ from .routes import resource_routes
 from .views.announcements import AnnouncementViewSet
 from .views.business_hours import business_hours_routes
 from .views.callflow import callflow_routes
+from .views.calls import call_routes
 from .views.enterprises import EnterpriseViewSet
 from .views.errors import route_not_found
 from .views.files import file_routes
@@ -46,6 +47,7 @@ urlpatterns = [
     *resource_routes("system", AutoAttendantSystemViewSet),
     *callflow_routes(),
     *voicemail_routes(),
+    *call_routes(),
 ]
 
 # Last: anything else under /autoattendant/ is a JSON 404, whatever DEBUG says.

@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
 from . import rcml
 from .dialect import RESTCOMM, Dialect, asr_language
@@ -64,6 +65,8 @@ __all__ = [
     "TEXT_NO_ANNOUNCEMENT",
     "CallResult",
     "Opening",
+    "Outcome",
+    "StepAction",
     "UrlBuilder",
     "apology_rcml",
     "hangup_rcml",
@@ -93,6 +96,29 @@ TEXT_INVALID_CHOICE = _ENGLISH.invalid_choice
 #: at all — is an unanswered transfer, and the caller goes back to the menu.
 ANSWERED_DIAL_STATUSES = frozenset({"completed", "answered", "in-progress"})
 
+
+class Outcome(StrEnum):
+    """How a call stands after an answer (DESIGN §13). ``CALLER_HUNG_UP`` is never the engine's:
+    the call history sets it on a call left waiting for input (the caller went away)."""
+
+    TRANSFERRED = "TRANSFERRED"
+    VOICEMAIL = "VOICEMAIL"
+    HUNG_UP_BY_FLOW = "HUNG_UP_BY_FLOW"
+    CALLER_HUNG_UP = "CALLER_HUNG_UP"
+    ERROR = "ERROR"
+    IN_PROGRESS = "IN_PROGRESS"
+
+
+class StepAction(StrEnum):
+    """What an answer did when no action type ran: the opening prompt, a menu replayed after an
+    unanswered transfer, silence or a wrong key below their limits."""
+
+    PROMPT = "PROMPT"
+    REPLAY = "REPLAY"
+    TIMEOUT = "TIMEOUT"
+    INVALID = "INVALID"
+
+
 #: Builds the absolute URL (with the signed state in its query) the platform calls back.
 UrlBuilder = Callable[[CallState], str]
 
@@ -107,6 +133,11 @@ class CallResult:
     in when the call ended; ``notes`` human-readable reasons ("timeout 2 of 3", …);
     ``error_code`` is 498 when :func:`start` found no menu for the instant; ``resolution`` is the
     schedule resolution made by :func:`start`.
+
+    ``outcome`` is where the call stands after this answer (:class:`Outcome`: ``IN_PROGRESS``
+    while it waits for the caller, ``TRANSFERRED`` once dialled …), ``action`` what this answer
+    did (an action type, or a :class:`StepAction`), ``transferred_to`` the number dialled, if
+    any: the call history records them as the call's step.
     """
 
     rcml: str
@@ -116,6 +147,9 @@ class CallResult:
     notes: tuple[str, ...] = ()
     error_code: int | None = None
     resolution: Resolution | None = None
+    outcome: str = Outcome.IN_PROGRESS
+    action: str = ""
+    transferred_to: str = ""
 
     @property
     def ended(self) -> bool:
@@ -180,6 +214,9 @@ class _Turn:
         self.next_state: CallState | None = None
         self.menu_sid: str | None = None
         self.done = False
+        self.outcome: str = Outcome.IN_PROGRESS
+        self.action = ""
+        self.transferred_to = ""
 
     # ------------------------------------------------------------------ results
     def result(
@@ -194,6 +231,9 @@ class _Turn:
             notes=tuple(self.notes),
             error_code=error_code,
             resolution=resolution,
+            outcome=self.outcome,
+            action=self.action or StepAction.PROMPT,
+            transferred_to=self.transferred_to,
         )
 
     def _continue_with(self, state: CallState) -> tuple[CallState, str]:
@@ -248,10 +288,14 @@ class _Turn:
             self.note(why)
         rcml.hangup(self.root)
         self.done = True
+        if self.outcome == Outcome.IN_PROGRESS:
+            self.outcome = Outcome.HUNG_UP_BY_FLOW
+        self.action = self.action or ActionType.HANGUP
 
     def apologise(self, why: str) -> None:
         """Apologise and hang up: the graceful end for data the call cannot follow."""
         self.say(self.phrases.apology)
+        self.outcome = Outcome.ERROR
         self.hang_up(why)
 
     def menu_prompt(self, state: CallState) -> None:
@@ -318,6 +362,8 @@ class _Turn:
         _, url = self._continue_with(replace(after, mode=Mode.DIAL))
         rcml.dial(self.root, number, action=url)
         self.note(f"dialling {number}")
+        self.outcome = Outcome.TRANSFERRED
+        self.transferred_to = number
 
     def record(self, state: CallState, mailbox_sid: str) -> None:
         """The mailbox's greeting, ``<Record action>`` and a ``<Redirect>`` to the same URL for
@@ -340,6 +386,7 @@ class _Turn:
         kind = (action.action_type if action else "") or ActionType.HANGUP
         data = ((action.action_data if action else None) or "").strip()
         self.note(f"{why}: {kind}" + (f" {data}" if data else ""))
+        self.action = self.action or kind
         menus = self.system.menus
 
         if kind == ActionType.HANGUP:
@@ -395,6 +442,7 @@ class _Turn:
                 self.run_action(action, state, f"timeout {count} of {limit}")
             else:
                 self.note(f"timeout {count} of {limit}; replaying menu")
+                self.action = StepAction.TIMEOUT
                 self.announce(self.system.timeout_announcement_sid)
                 self.menu_prompt(replace(state, timeouts=count))
             return
@@ -409,6 +457,7 @@ class _Turn:
             self.run_action(self.system.invalid_input_action, state, why)
         else:
             self.note(f"invalid input {digits!r} {count} of {limit}; replaying menu")
+            self.action = StepAction.INVALID
             if not self.announce(self.system.invalid_input_announcement_sid):
                 self.say(self.phrases.invalid_choice)
             self.menu_prompt(replace(state, invalid_inputs=count))
@@ -425,6 +474,9 @@ class _Turn:
             attempt = f"extension {digits!r}"
         if found is not None:
             self.note(f"{attempt} matched {found.number}")
+            self.action = (
+                ActionType.DIAL_BY_NAME if state.mode == Mode.NAME else ActionType.DIAL_BY_EXTENSION
+            )
             self.dial(state, found.number)
             return
         count = state.invalid_extensions + 1
@@ -435,18 +487,21 @@ class _Turn:
             self.run_action(self.system.invalid_extension_action, state, why)
         else:
             self.note(f"invalid {attempt} {count} of {limit}; prompting again")
+            self.action = StepAction.INVALID
             self.directory_prompt(replace(state, invalid_extensions=count))
 
     def on_dial_status(self, state: CallState, dial_status: str) -> None:
         status = dial_status.strip().lower().replace("_", "-")
         self.menu_sid = state.menu_sid
         if status in ANSWERED_DIAL_STATUSES:
+            self.outcome = Outcome.TRANSFERRED
             self.hang_up(f"dial ended {status}; call over")
         elif self.system.dial_failure_action is not None:
             why = f"dial ended {status or '(no status)'}; dial-failure action"
             self.run_action(self.system.dial_failure_action, state.visit(state.menu_sid), why)
         else:
             self.note(f"dial ended {status or '(no status)'}; back to the menu")
+            self.action = StepAction.REPLAY
             self.say(self.phrases.line_unavailable)
             self.menu_prompt(state.visit(state.menu_sid))
 

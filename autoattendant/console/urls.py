@@ -7,6 +7,7 @@ from .views import (
     announcements,
     auth,
     business_hours,
+    calls,
     dashboard,
     flow,
     history,
@@ -60,6 +61,10 @@ urlpatterns = [
         announcements.announcement_delete,
         name="announcement_delete",
     ),
+    # call history and insights
+    path("calls/", calls.call_list, name="call_list"),
+    path("calls/<str:sid>/", calls.call_detail, name="call_detail"),
+    path("insights/", calls.insights, name="insights"),
     # numbers, users, usage
     path("numbers/", numbers.number_list, name="number_list"),
     path("numbers/<str:sid>/", numbers.number_edit, name="number_edit"),

@@ -2,6 +2,7 @@ from .account import User, hash_token
 from .announcement import Announcement
 from .audit import AuditEntry
 from .calendar import HolidayCalendar, HolidayEntry, SystemHolidayCalendar
+from .call import Call, CallBucket, CallStep, KeyPressBucket
 from .enterprise import Enterprise
 from .flowhistory import FlowTest, FlowVersion
 from .menu import Menu, MenuKey
@@ -15,11 +16,15 @@ __all__ = [
     "Announcement",
     "AuditEntry",
     "AutoAttendantSystem",
+    "Call",
+    "CallBucket",
+    "CallStep",
     "Enterprise",
     "FlowTest",
     "FlowVersion",
     "HolidayCalendar",
     "HolidayEntry",
+    "KeyPressBucket",
     "Mailbox",
     "Menu",
     "MenuKey",

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from ..callflow import engine
 from ..callflow.dialect import RESTCOMM, Dialect
-from ..callflow.engine import CallResult, UrlBuilder
+from ..callflow.engine import CallResult, Outcome, UrlBuilder
 from ..callflow.model import System
 from ..callflow.schedule import next_change
 from ..callflow.state import (
@@ -43,6 +43,7 @@ from ..errors import AppError
 from .config import hot
 from .dialled import dialled_digits
 from .lookup import FlowRef, lookup_number, lookup_system
+from .recording import record
 from .store import answers_capacity, flow_key, get_flow, local_answers
 from .voicemail import left_message, take_message
 
@@ -112,6 +113,8 @@ def _apology(
         state=None,
         menu_sid=menu_sid,
         notes=(note,),
+        outcome=Outcome.ERROR,
+        action="HANGUP",
     )
 
 
@@ -228,11 +231,13 @@ def answer_continuation(
 
 @dataclass(frozen=True, slots=True)
 class CallReply:
-    """What a webhook sends back: the document and its HTTP status (200, or 403 for a call
-    state that cannot be trusted)."""
+    """What a webhook sends back: the document, its HTTP status (200, or 403 for a call state
+    that cannot be trusted) and where the call stands after it (an engine
+    :class:`~autoattendant.callflow.engine.Outcome`: ``ERROR`` for an apology)."""
 
     document: str
     status: int = 200
+    outcome: str = Outcome.IN_PROGRESS
 
 
 #: How long an entry document is remembered when the schedule has no change ahead in its horizon.
@@ -256,7 +261,38 @@ def _remember_opening(key: tuple, answer: Answer, instant: datetime) -> None:
         return
     change = next_change(answer.system, instant)
     until = change if change is not None else instant + _QUIET_WINDOW
-    local_answers.put(key, (instant, until, result.rcml), answers_capacity())
+    local_answers.put(key, (instant, until, result), answers_capacity())
+
+
+def _input(mode: str, params: Mapping[str, str]) -> tuple[str, str]:
+    """What the caller did, as the history writes it (digits, ``speech:…``, ``dial:…`` or
+    ``timeout``), and the menu key pressed (empty unless a key was pressed in a menu)."""
+    if mode == Mode.DIAL:
+        return f"dial:{(params.get('DialCallStatus') or '').strip()}", ""
+    digits = (params.get("Digits") or "").strip()
+    if mode == Mode.MENU:
+        return (digits, digits[:8]) if digits else ("timeout", "")
+    speech = (params.get("SpeechResult") or "").strip()
+    if mode == Mode.NAME and speech and not digits.replace("#", ""):
+        return f"speech:{speech}", ""
+    return digits or "timeout", ""
+
+
+def _record_entry(
+    params: Mapping[str, str], ref: FlowRef, result: CallResult, instant: datetime, dialect: Dialect
+) -> None:
+    record(
+        params,
+        dialect=dialect.name,
+        enterprise_sid=ref.enterprise_sid,
+        system_sid=ref.system_sid,
+        seq=1,
+        instant=instant,
+        menu_sid=result.menu_sid,
+        input="",
+        key="",
+        result=result,
+    )
 
 
 def answer_call(
@@ -293,7 +329,20 @@ def answer_call(
             signature=params[PARAM_SIGNATURE],
             recording=recording,
         )
-        return CallReply(bind(result.rcml, call_sid, instant))
+        given, key = _input(state.mode, params)
+        record(
+            params,
+            dialect=dialect.name,
+            enterprise_sid=state.organization,
+            system_sid=state.system_sid,
+            seq=state.step + 1,
+            instant=instant,
+            menu_sid=state.menu_sid,
+            input=given,
+            key=key,
+            result=result,
+        )
+        return CallReply(bind(result.rcml, call_sid, instant), outcome=result.outcome)
 
     digits = dialled_digits(params.get("To"))
     try:
@@ -306,12 +355,13 @@ def answer_call(
             exc,
             extra={"CallSid": call_sid},
         )
-        return CallReply(engine.apology_rcml())
+        return CallReply(engine.apology_rcml(), outcome=Outcome.ERROR)
     opening_key = _opening_key(ref, base_url, dialect)
     if opening_key is not None:
         hit = local_answers.get(opening_key)
         if hit is not None and hit[0] <= instant < hit[1]:
-            return CallReply(bind(hit[2], call_sid, instant))
+            _record_entry(params, ref, hit[2], instant, dialect)
+            return CallReply(bind(hit[2].rcml, call_sid, instant), outcome=hit[2].outcome)
     answer = answer_entry(ref, instant, base_url, dialect)
     if opening_key is not None:
         _remember_opening(opening_key, answer, instant)
@@ -323,4 +373,5 @@ def answer_call(
             "; ".join(answer.result.notes),
             extra={"CallSid": call_sid},
         )
-    return CallReply(bind(answer.result.rcml, call_sid, instant))
+    _record_entry(params, ref, answer.result, instant, dialect)
+    return CallReply(bind(answer.result.rcml, call_sid, instant), outcome=answer.result.outcome)

@@ -64,4 +64,7 @@ def do_load_demo() -> Demo:
 
     with flow_change(admin):  # the demo's flow is version 1, whatever it took to build
         build_demo_flow(enterprise, admin)
+    from .demo_calls import generate_call_history  # a few weeks of calls to look at
+
+    generate_call_history(enterprise)
     return Demo(enterprise=enterprise, logins=logins)

@@ -67,6 +67,9 @@ def test_every_documented_query_parameter_is_taken(operator, schema):
         query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
         sent = "&".join(f"{p['name']}={valid_value(p)}" for p in query)
         r = call(operator.client, method, path, sent)
+        if r["Content-Type"].startswith("text/csv"):  # the call export: taken, and streamed
+            assert r.status_code == 200, (method, path)
+            continue
         assert r.json().get("errorCode") != "625", (method, path, r.json())
 
 

@@ -48,12 +48,14 @@ from schemathesis.specs.openapi.checks import (
 from autoattendant.choices import ActionType, Role
 from autoattendant.models import (
     AutoAttendantSystem,
+    Call,
     HolidayCalendar,
     HolidayEntry,
     Mailbox,
     PhoneNumber,
     Voicemail,
 )
+from autoattendant.runtime.recording import store_steps
 from tests.builders import make_announcement, make_extension, make_menu, make_weekly_block, real_wav
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -177,8 +179,13 @@ def world(enterprise_a, operator, bg_admin, aa_admin) -> World:
         enterprise=enterprise_a, mailbox=mailbox, caller="15550002222", time=timezone.now()
     )
     voicemail.audio.save(f"{voicemail.sid}.wav", ContentFile(real_wav()))
+    store_steps(
+        [("CAworld", enterprise_a.sid, system.sid, "rcml", main.number, "15550002222", 1,
+          1767225600.0, office.sid, "", "", "PROMPT", "", "IN_PROGRESS", "", office.sid)]
+    )  # fmt: skip
     return World(
         sids={
+            "call": Call.objects.get(call_sid="CAworld").sid,
             "announcement": music.sid,
             "menu": holidays.sid,
             "system": system.sid,

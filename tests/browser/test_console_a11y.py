@@ -159,8 +159,8 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button_reachable_by_keybo
     phone.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
     names = [
-        "Dashboard", "AA systems", "Holidays", "Announcements", "Numbers", "Users", "Usage",
-        "Simulator", "Voicemail 1 new", "History",
+        "Dashboard", "AA systems", "Holidays", "Announcements", "Numbers", "Users", "Calls",
+        "Insights", "Usage", "Simulator", "Voicemail 1 new", "History",
     ]  # fmt: skip
     expect(links).to_have_text(names)
     for name in names:  # each link next in the tab order, whole on the screen
@@ -185,7 +185,7 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button_reachable_by_keybo
 def test_on_a_desktop_the_navigation_shows_without_a_menu_button(page, live_server, bg_admin):
     log_in(page, live_server, bg_admin.user.email, PASSWORD)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(8)
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_count(12)
     expect(page.get_by_role("link", name="Simulator")).to_be_visible()
 
 

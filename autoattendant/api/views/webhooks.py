@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable
 from time import perf_counter
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
-from xml.sax.saxutils import escape
 
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
@@ -39,11 +37,10 @@ from django.views.decorators.csrf import csrf_exempt
 from ... import metrics
 from ...callflow import engine
 from ...callflow.dialect import RESTCOMM, TWIML, Dialect
+from ...callflow.engine import Outcome
 from ...callflow.state import carries_state
-from ...choices import SystemLanguage
 from ...runtime.answering import answer_call
 from ...runtime.config import forget_with_settings, hot
-from ...runtime.phrases import phrases_for
 
 __all__ = [
     "base_url_for",
@@ -63,16 +60,6 @@ TWILIO_SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
 
 #: The fallback URL's answer, built once: it must work with the database and cache down.
 _FALLBACK_DOCUMENT = engine.apology_rcml()
-#: How every apology ends, whatever came before it: the apology sentence and ``<Hangup/>``.
-_APOLOGY_END = _FALLBACK_DOCUMENT[_FALLBACK_DOCUMENT.index("<Say") :]
-
-
-@functools.cache
-def _apology_ends() -> tuple[str, ...]:
-    """The apology's last words and ``<Hangup/>`` in every system language (escaped as the
-    documents carry them), for counting apologies in the metrics; worked out once."""
-    texts = {phrases_for(code).apology for code in SystemLanguage.values}
-    return (_APOLOGY_END, *(f"{escape(text)}</Say><Hangup/></Response>" for text in texts))
 
 
 def _xml(document: str, status: int = 200) -> HttpResponse:
@@ -288,7 +275,7 @@ def _answer(
         return _xml(engine.apology_rcml()), "apology"
     if reply.status != 200:
         outcome = "refused"
-    elif reply.document.endswith(_apology_ends()):
+    elif reply.outcome == Outcome.ERROR:
         outcome = "apology"
     else:
         outcome = "answered"

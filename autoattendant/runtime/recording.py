@@ -1,0 +1,431 @@
+"""Call recording: every webhook request's step handed to a buffer, and the buffer written to the
+call history (:class:`~autoattendant.models.Call`, :class:`~autoattendant.models.CallStep`).
+
+The request path pays for one append, never for a database write (``CALL_RECORDING``):
+
+- ``stream`` (the default with ``REDIS_URL``): one ``XADD`` to a Redis stream per step. The
+  ``drain_call_steps`` task (Celery beat, every two seconds) reads the stream in batches, writes
+  each batch in one transaction and only then deletes those entries: while the database is down
+  nothing is deleted, and every step is written once it is back. While Redis itself cannot be
+  reached, steps go to the process's buffer (as ``batch``) and are written directly.
+- ``batch`` (the embedded default): an in-process list that a background thread writes every
+  ``CALL_RECORDING_FLUSH_SECONDS`` (a crash may lose the last second's steps). Reads of the
+  history (:func:`flush_local`) write what this process holds first.
+- ``sync``: written in the request (a commit per step: measured in ``docs/performance.md``).
+- ``off``: nothing is recorded.
+
+Writes are idempotent: a call is its enterprise and the platform's ``CallSid``, a step its number
+in the call (the engine's step counter), so a step delivered twice (a platform retry, a batch
+written again after a failure) is stored once, and a call's summary is recomputed from its
+stored steps.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import connections, transaction
+
+from ..callflow.engine import CallResult, Outcome
+from ..models import AutoAttendantSystem, Call, CallStep, Enterprise
+from .call_buckets import refresh_buckets
+
+__all__ = [
+    "Step",
+    "discard",
+    "drain_stream",
+    "flush_local",
+    "mode",
+    "pending",
+    "record",
+    "settle",
+    "store_steps",
+    "stream_key",
+]
+
+logger = logging.getLogger(__name__)
+
+#: One step as the buffer holds it: call sid, enterprise sid, system sid, dialect, to, from,
+#: step number, epoch seconds, menu sid, input, key, action, detail, outcome, transferred to,
+#: the menu the caller is in afterwards.
+Step = tuple
+
+#: The most steps a process keeps while the database refuses them (batch mode): past it the
+#: oldest are dropped rather than the process growing without bound.
+MAX_LOCAL_STEPS = 100_000
+#: Stream entries read and written per transaction.
+DRAIN_BATCH = 2000
+_INPUT_MAX = 200
+
+
+class _Config:
+    """The recording settings, read once per settings change (like :mod:`.config`)."""
+
+    __slots__ = ("delay", "key", "mode")
+
+    def __init__(self) -> None:
+        self.mode = settings.CALL_RECORDING
+        self.delay = float(settings.CALL_RECORDING_FLUSH_SECONDS)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "") or "aa"
+        self.key = f"{prefix}:call-steps"
+
+
+_config: _Config | None = None
+
+
+def _settings() -> _Config:
+    global _config
+    if _config is None:
+        _config = _Config()
+    return _config
+
+
+def _forget_settings(**kwargs) -> None:
+    global _config, _client, _stream_down_until
+    _config = None
+    _client = None
+    _stream_down_until = 0.0
+
+
+setting_changed.connect(_forget_settings, dispatch_uid="autoattendant.runtime.recording")
+
+
+def mode() -> str:
+    """``stream``, ``batch``, ``sync`` or ``off`` (``CALL_RECORDING``)."""
+    return _settings().mode
+
+
+def stream_key() -> str:
+    return _settings().key
+
+
+# --- the request path ------------------------------------------------------------------------
+
+
+def record(
+    params,
+    *,
+    dialect: str,
+    enterprise_sid: str,
+    system_sid: str,
+    seq: int,
+    instant: datetime,
+    menu_sid: str | None,
+    input: str,
+    key: str,
+    result: CallResult,
+) -> None:
+    """Hand one step to the buffer. Never raises: a call is never hurt by its recording."""
+    config = _settings()
+    if config.mode == "off":
+        return
+    call_sid = params.get("CallSid", "")
+    if not call_sid:
+        return
+    step = (
+        call_sid[:64],
+        enterprise_sid,
+        system_sid,
+        dialect,
+        params.get("To", "")[:64],
+        params.get("From", "")[:64],
+        seq,
+        instant.timestamp(),
+        menu_sid or "",
+        input[:_INPUT_MAX],
+        key,
+        result.action,
+        "; ".join(result.notes),
+        result.outcome,
+        result.transferred_to,
+        result.menu_sid or "",
+    )
+    try:
+        if config.mode == "stream" and _to_stream(config.key, step):
+            return
+        if config.mode == "sync":
+            store_steps([step])
+        else:  # batch, or the stream unreachable
+            _local.add(step, config.delay)
+    except Exception:
+        logger.exception(
+            "Call step not recorded (CallSid=%s)", call_sid, extra={"CallSid": call_sid}
+        )
+
+
+#: Until when (``time.monotonic()``) the stream is taken as unreachable after a failed ``XADD``.
+_stream_down_until = 0.0
+#: How long steps go to the process's own buffer after the stream failed, before trying again.
+STREAM_RETRY_SECONDS = 5.0
+
+
+def _to_stream(key: str, step: Step) -> bool:
+    """``XADD`` the step; False (and the stream left alone for a few seconds, so calls do not
+    each wait for a dead Redis) when Redis cannot be reached — the step then goes to the
+    process's buffer, written to the database directly."""
+    global _stream_down_until
+    if time.monotonic() < _stream_down_until:
+        return False
+    try:
+        _redis().xadd(key, {"s": json.dumps(step, separators=(",", ":"))})
+    except Exception as exc:
+        _stream_down_until = time.monotonic() + STREAM_RETRY_SECONDS
+        logger.warning("Call steps go to the process's buffer for now: Redis stream: %s", exc)
+        return False
+    return True
+
+
+# --- the in-process buffer (batch) -----------------------------------------------------------
+
+
+class _LocalBuffer:
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+
+    def add(self, step: Step, delay: float) -> None:
+        with self.lock:
+            self.steps.append(step)
+            if self.timer is None and delay > 0:
+                self.timer = threading.Timer(delay, self._flush_in_thread)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def take(self) -> list[Step]:
+        with self.lock:
+            steps, self.steps = self.steps, []
+            self.timer = None
+            return steps
+
+    def give_back(self, steps: list[Step]) -> None:
+        with self.lock:
+            self.steps[:0] = steps
+            if len(self.steps) > MAX_LOCAL_STEPS:
+                dropped = len(self.steps) - MAX_LOCAL_STEPS
+                del self.steps[:dropped]
+                logger.error("Call history: %d unwritten steps dropped", dropped)
+
+    def _flush_in_thread(self) -> None:
+        try:
+            flush_local()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
+_local = _LocalBuffer()
+
+
+def flush_local() -> int:
+    """Write the steps this process holds (batch mode); on a database error they are kept for
+    the next flush. Returns how many were written."""
+    steps = _local.take()
+    if not steps:
+        return 0
+    try:
+        store_steps(steps)
+    except Exception:
+        _local.give_back(steps)
+        logger.exception(
+            "Call history: %d steps not written yet; kept for the next try", len(steps)
+        )
+        return 0
+    return len(steps)
+
+
+def pending() -> int:
+    """Steps recorded and not written yet: this process's, and the stream's."""
+    waiting = len(_local.steps)
+    if mode() == "stream":
+        waiting += _redis().xlen(stream_key())
+    return waiting
+
+
+def discard() -> None:
+    """Forget every step not written yet: this process's and the stream's (tests start from
+    nothing)."""
+    _local.take()
+    if mode() == "stream":
+        _redis().delete(stream_key())
+
+
+# --- the Redis stream ------------------------------------------------------------------------
+
+_client = None
+
+
+def _redis():
+    global _client
+    if _client is None:
+        import redis
+
+        # Short timeouts: a call waits for this at most once every STREAM_RETRY_SECONDS.
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
+    return _client
+
+
+def drain_stream(batch: int = DRAIN_BATCH, max_batches: int = 100) -> int:
+    """Write the stream's steps to the database, oldest first, ``batch`` at a time; each batch's
+    entries are deleted only after its transaction commits. One drainer at a time (a lock in
+    Redis); a database error stops the drain and leaves the rest in the stream (the error is
+    raised). Returns how many steps were written."""
+    if mode() != "stream":
+        return 0
+    client = _redis()
+    key = stream_key()
+    lock, token = f"{key}:lock", uuid.uuid4().hex
+    if not client.set(lock, token, nx=True, ex=120):
+        return 0
+    written = 0
+    try:
+        for _ in range(max_batches):
+            entries = client.xrange(key, "-", "+", count=batch)
+            if not entries:
+                break
+            store_steps(json.loads(fields[b"s"]) for _, fields in entries)
+            client.xdel(key, *(entry_id for entry_id, _ in entries))
+            written += len(entries)
+    finally:
+        if client.get(lock) == token.encode():
+            client.delete(lock)
+    return written
+
+
+def settle() -> int:
+    """Everything recorded so far written to the database (this process's buffer, and the
+    stream), for readers that need it now: tests, ``forget_caller``."""
+    return flush_local() + drain_stream()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _instant(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def store_steps(steps: Iterable[Sequence]) -> int:
+    """Write ``steps``, recompute the summaries of the calls they belong to and the roll-ups
+    of the quarter hours those calls started in, in one transaction: a constant number of
+    queries per batch whatever its size. Steps of an enterprise that no longer exists are
+    dropped. Idempotent."""
+    steps = [tuple(step) for step in steps if step and step[0]]
+    if not steps:
+        return 0
+    with transaction.atomic():
+        enterprises = dict(
+            Enterprise.objects.filter(sid__in={s[1] for s in steps}).values_list("sid", "id")
+        )
+        systems = dict(
+            AutoAttendantSystem.objects.filter(sid__in={s[2] for s in steps if s[2]}).values_list(
+                "sid", "id"
+            )
+        )
+        steps = [s for s in steps if s[1] in enterprises]
+        calls = _calls_for(steps, enterprises, systems)
+        CallStep.objects.bulk_create(
+            [
+                CallStep(
+                    call_id=calls[enterprises[s[1]], s[0]].pk,
+                    seq=s[6],
+                    time=_instant(s[7]),
+                    menu_sid=s[8],
+                    input=s[9],
+                    key=s[10],
+                    action=s[11],
+                    detail=s[12],
+                    outcome=s[13],
+                    transferred_to=s[14],
+                    next_menu_sid=s[15] if len(s) > 15 else "",
+                )
+                for s in steps
+            ],
+            ignore_conflicts=True,
+        )
+        touched = [(call.enterprise_id, call.start_time) for call in calls.values()]
+        _summarise(list(calls.values()))
+        touched += [(call.enterprise_id, call.start_time) for call in calls.values()]
+        refresh_buckets(touched)
+    return len(steps)
+
+
+def _calls_for(steps: list[Step], enterprises: dict, systems: dict) -> dict:
+    """The calls ``steps`` belong to, by (enterprise id, CallSid), created where missing."""
+    wanted = {(enterprises[s[1]], s[0]): s for s in reversed(steps)}  # each call's first step
+
+    def existing() -> dict:
+        rows = Call.objects.filter(
+            call_sid__in={sid for _, sid in wanted},
+            enterprise_id__in={ent for ent, _ in wanted},
+        )
+        return {
+            (c.enterprise_id, c.call_sid): c
+            for c in rows
+            if (c.enterprise_id, c.call_sid) in wanted
+        }
+
+    calls = existing()
+    missing = [
+        Call(
+            call_sid=call_sid,
+            enterprise_id=enterprise_id,
+            system_id=systems.get(s[2]),
+            system_sid=s[2],
+            dialect=s[3],
+            to_number=s[4],
+            from_number=s[5],
+            start_time=_instant(s[7]),
+            end_time=_instant(s[7]),
+            outcome=s[13],
+        )
+        for (enterprise_id, call_sid), s in wanted.items()
+        if (enterprise_id, call_sid) not in calls
+    ]
+    if missing:
+        Call.objects.bulk_create(missing, ignore_conflicts=True)
+        calls = existing()
+    return calls
+
+
+def _summarise(calls: list[Call]) -> None:
+    """Each call's times, duration, outcome, transfer and menu path from its stored steps."""
+    if not calls:
+        return
+    by_id = {call.pk: call for call in calls}
+    steps: dict[int, list[tuple]] = {}
+    for row in (
+        CallStep.objects.filter(call_id__in=by_id)
+        .order_by("call_id", "seq")
+        .values_list("call_id", "time", "menu_sid", "outcome", "transferred_to", "next_menu_sid")
+    ):
+        steps.setdefault(row[0], []).append(row)
+    for call_id, rows in steps.items():
+        call = by_id[call_id]
+        last = rows[-1]
+        closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[1]
+        call.start_time = min(row[1] for row in rows)
+        call.end_time = max(row[1] for row in rows)
+        call.duration_seconds = max(0, round((call.end_time - call.start_time).total_seconds()))
+        if not (closed and last[3] == Outcome.IN_PROGRESS):
+            call.outcome = last[3]
+        call.transferred_to = next((row[4] for row in reversed(rows) if row[4]), "")
+        path: list[str] = []
+        for row in rows:
+            for menu_sid in (row[2], row[5]):
+                if menu_sid and (not path or path[-1] != menu_sid):
+                    path.append(menu_sid)
+        call.menu_path = path
+    Call.objects.bulk_update(
+        calls,
+        ["start_time", "end_time", "duration_seconds", "outcome", "transferred_to", "menu_path"],
+    )
