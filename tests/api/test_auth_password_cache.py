@@ -87,3 +87,12 @@ def test_the_auth_token_needs_no_hash_check_and_no_cache(bg_admin, hash_checks):
     assert hash_checks == []
     # Nothing was remembered for the token: only password successes are.
     assert cache.get(_remembered_key(bg_admin.user, bg_admin.token)) is None
+
+
+def test_the_openapi_security_scheme_says_passwords_are_for_people(anon):
+    response = anon.get("/autoattendant/schema/?format=json")
+    assert response.status_code == 200
+    scheme = response.json()["components"]["securitySchemes"]["basicAuth"]
+    assert scheme["scheme"] == "basic"
+    assert "meant for people" in scheme["description"]
+    assert "Integrations should use tokens" in scheme["description"]

@@ -76,3 +76,18 @@ def test_every_list_item_is_what_the_serializer_answers(
     created = {item["dateCreated"] for item in listed["result"]}
     # Fractions of a second are dropped, never rounded up into the next second (or year).
     assert created & {"2024-02-29T23:59:59+0000", "1999-12-31T23:59:59+0000"}
+
+
+def test_keys_that_do_not_split_as_expected_are_read_row_by_row(operator, enterprise_a):
+    """Data the services would refuse (a separator inside actionData, written straight to the
+    database) still lists exactly as the serializer shows it: that page reads its keys row by
+    row."""
+    system = make_system(enterprise_a, "Main")
+    odd = make_menu(system, "Odd", keys={"1": (A.TRANSFER_TO_PHONE, "1555\x1e0001\x1f2")})
+    make_menu(system, "Plain", keys={"2": A.HANGUP, "1": A.HANGUP})
+    listed = operator.client.get("/autoattendant/menu/search?pageSize=1000").json()["data"]
+    items = {item["sid"]: item for item in listed["result"]}
+    one = operator.client.get(f"/autoattendant/menu/search/{odd.sid}").json()["data"]
+    assert items[odd.sid] == one
+    assert one["keys"][0]["menuAction"]["actionData"] == "1555\x1e0001\x1f2"
+    assert [k["menuKey"] for k in listed["result"][1]["keys"]] == ["1", "2"]

@@ -95,20 +95,22 @@ def page_keys_out(menu_ids: list[int]) -> dict[int, list[dict]]:
         return {}
     template = _KEYS_SQL.get(connection.vendor)
     if template is None:
-        return {menu: keys_out(keys) for menu, keys in keys_by_menu(menu_ids).items()}
+        return _keys_row_by_row(menu_ids)
     meta, quote = MenuKey._meta, connection.ops.quote_name
-    key, action_type, action_data, menu = (
+    key_col, type_col, data_col, menu_col = (
         quote(meta.get_field(name).column) for name in ("key", "action_type", "action_data", "menu")
     )
     ids = [int(menu_id) for menu_id in menu_ids]
     if connection.vendor == "postgresql":
-        where, params = f"{menu} = ANY(%s)", [ids]
+        where, params = f"{menu_col} = ANY(%s)", [ids]
     else:
-        where, params = f"{menu} IN ({', '.join(['%s'] * len(ids))})", ids
-    # Identifiers from the model's metadata and placeholders only; the ids are parameters.
+        where, params = f"{menu_col} IN ({', '.join(['%s'] * len(ids))})", ids
+    # Identifiers from the model's metadata and placeholders only; the ids are parameters. The
+    # three columns are NOT NULL, so no key drops out of the concatenation.
+    joined = template.format(key=key_col, type=type_col, data=data_col)
     sql = (
-        f"SELECT {menu}, {template.format(key=key, type=action_type, data=action_data)} "  # noqa: S608
-        f"FROM {quote(meta.db_table)} WHERE {where} GROUP BY {menu}"
+        f"SELECT {menu_col}, {joined} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {where} GROUP BY {menu_col}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -123,7 +125,7 @@ def page_keys_out(menu_ids: list[int]) -> dict[int, list[dict]]:
             if entry is None:
                 fields = part.split("\x1f")
                 if len(fields) != 3:
-                    return {menu: keys_out(keys) for menu, keys in keys_by_menu(menu_ids).items()}
+                    return _keys_row_by_row(menu_ids)
                 key, action_type, action_data = fields
                 item = {"menuKey": key, "menuAction": action_out(action_type, action_data)}
                 entry = shown[part] = (keypad_order(key), item)
@@ -134,6 +136,10 @@ def page_keys_out(menu_ids: list[int]) -> dict[int, list[dict]]:
 
 
 _PLACE = operator.itemgetter(0)
+
+
+def _keys_row_by_row(menu_ids: list[int]) -> dict[int, list[dict]]:
+    return {menu_id: keys_out(keys) for menu_id, keys in keys_by_menu(menu_ids).items()}
 
 
 #: What a list page reads of each menu (``MenuViewSet.list_fields``).
