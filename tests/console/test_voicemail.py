@@ -192,3 +192,22 @@ def test_an_announcement_shows_the_mailboxes_and_retry_prompts_that_play_it(bg, 
     page = text(bg.get(f"/console/announcements/{world.welcome.sid}/"))
     assert "greeting of mailbox Night line" in page
     assert f"silence prompt of AA system {world.system.name}" in page
+
+
+def test_the_simulator_walks_a_caller_to_the_tone_and_leaves_a_message(bg, world, desk):
+    mailbox, _, _ = desk
+    world.main.keys.create(key="5", action_type=ActionType.VOICEMAIL, action_data=mailbox.sid)
+    query = {"number": world.number.number, "at": "2025-06-04T10:00"}
+    response = bg.get("/console/simulator/", {**query, "press": "5"})
+    page = text(response)
+    assert "Beeps and records a message (until # or silence)" in page
+    assert "recording into mailbox “Front desk”" in page
+    assert 'name="record"' in page and response.context["recording"]
+    before = Voicemail.objects.count()
+    response = bg.get("/console/simulator/", {**query, "inputs": "5", "record": "1"})
+    page = text(response)
+    assert response.context["inputs"] == "5,record"
+    assert "Caller leaves a message" in page
+    assert "Thank you, your message has been recorded. Goodbye." in page
+    assert 'data-outcome="hangup"' in page
+    assert Voicemail.objects.count() == before  # a simulation stores nothing

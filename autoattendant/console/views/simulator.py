@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ...errors import AppError
-from ...models import Announcement, Menu, PhoneNumber
+from ...models import Announcement, Mailbox, Menu, PhoneNumber
 from ...services.simulation import parse_inputs, simulate_call
 from ..forms.simulator import SimulatorForm
 from .base import console_view, explain
@@ -72,7 +72,7 @@ def transcript(events: tuple) -> list[dict]:
     return lines
 
 
-_SID = re.compile(r"\b(?:MN|AN)[0-9a-f]{32}\b")
+_SID = re.compile(r"\b(?:MN|AN|MB)[0-9a-f]{32}\b")
 
 
 def readable(note: str, names: dict[str, str]) -> str:
@@ -116,6 +116,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
         inputs = _append(inputs, params["press"])
     elif "silence" in params:
         inputs = _append(inputs, "-")
+    elif "record" in params:
+        inputs = _append(inputs, "record")
     elif "say" in params and params.get("name", "").strip():
         inputs = _append(inputs, "say:" + params["name"].strip().replace(",", " "))
 
@@ -144,6 +146,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     names.update(
         Announcement.objects.filter(enterprise=request.enterprise).values_list("sid", "name")
     )
+    names.update(Mailbox.objects.filter(enterprise=request.enterprise).values_list("sid", "name"))
     steps = [
         {
             "step": step,
@@ -167,5 +170,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
         steps=steps,
         why=simulation.steps[0].notes[0] if simulation.steps[0].notes else "",
         local=local,
+        # The call waits at the tone: the caller may leave a message (stored nowhere).
+        recording=simulation.outcome == "waiting"
+        and any(event[0] == "record" for event in simulation.steps[-1].events),
     )
     return render(request, "console/simulator.html", context)
