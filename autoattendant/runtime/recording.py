@@ -3,10 +3,14 @@ call history (:class:`~autoattendant.models.Call`, :class:`~autoattendant.models
 
 The request path pays for one append, never for a database write (``CALL_RECORDING``):
 
-- ``stream`` (the default with ``REDIS_URL``): one ``XADD`` to a Redis stream per step. The
-  ``drain_call_steps`` task (Celery beat, every two seconds) reads the stream in batches, writes
-  each batch in one transaction and only then deletes those entries: while the database is down
-  nothing is deleted, and every step is written once it is back. While Redis itself cannot be
+- ``stream`` (the default with ``REDIS_URL``): steps go to a Redis stream. The request appends
+  the step to a process-local list; a background thread sends what has gathered every
+  ``CALL_RECORDING_FLUSH_SECONDS`` as one pipelined batch of ``XADD``s, so no call waits for a
+  Redis round trip (a crash of the process may lose its last second's steps; with the setting at
+  0 each step is sent by its own request instead). The ``drain_call_steps`` task (Celery beat,
+  every two seconds) reads the stream in batches, writes each batch in one transaction and only
+  then deletes those entries: while the database is down nothing is deleted, and every step is
+  written once it is back. While Redis itself cannot be
   reached, steps go to the process's buffer (as ``batch``) and are written directly.
 - ``batch`` (the embedded default): an in-process list that a background thread writes every
   ``CALL_RECORDING_FLUSH_SECONDS`` (a crash may lose the last second's steps). Reads of the
@@ -46,6 +50,7 @@ __all__ = [
     "mode",
     "pending",
     "record",
+    "send_to_stream",
     "settle",
     "store_steps",
     "stream_key",
@@ -149,8 +154,12 @@ def record(
         result.menu_sid or "",
     )
     try:
-        if config.mode == "stream" and _to_stream(config.key, step):
-            return
+        if config.mode == "stream":
+            if config.delay > 0:
+                _outgoing.add(step, config.delay)
+                return
+            if _to_stream(config.key, [step]):
+                return
         if config.mode == "sync":
             store_steps([step])
         else:  # batch, or the stream unreachable
@@ -167,15 +176,18 @@ _stream_down_until = 0.0
 STREAM_RETRY_SECONDS = 5.0
 
 
-def _to_stream(key: str, step: Step) -> bool:
-    """``XADD`` the step; False (and the stream left alone for a few seconds, so calls do not
-    each wait for a dead Redis) when Redis cannot be reached — the step then goes to the
-    process's buffer, written to the database directly."""
+def _to_stream(key: str, steps: list[Step]) -> bool:
+    """``XADD`` the steps (one pipelined round trip); False (and the stream left alone for a few
+    seconds, so calls do not each wait for a dead Redis) when Redis cannot be reached — the
+    steps then go to the process's buffer, written to the database directly."""
     global _stream_down_until
     if time.monotonic() < _stream_down_until:
         return False
     try:
-        _redis().xadd(key, {"s": json.dumps(step, separators=(",", ":"))})
+        pipeline = _redis().pipeline(transaction=False)
+        for step in steps:
+            pipeline.xadd(key, {"s": json.dumps(step, separators=(",", ":"))})
+        pipeline.execute()
     except Exception as exc:
         _stream_down_until = time.monotonic() + STREAM_RETRY_SECONDS
         logger.warning("Call steps go to the process's buffer for now: Redis stream: %s", exc)
@@ -224,6 +236,33 @@ class _LocalBuffer:
 _local = _LocalBuffer()
 
 
+class _Outgoing(_LocalBuffer):
+    """Steps on their way to the Redis stream (``stream`` mode), sent in one pipeline by a
+    background thread; whatever the stream refuses goes to :data:`_local`."""
+
+    def _flush_in_thread(self) -> None:
+        try:
+            send_to_stream()
+        finally:
+            connections.close_all()  # a refusal written directly used this thread's connection
+
+
+_outgoing = _Outgoing()
+
+
+def send_to_stream() -> int:
+    """Send the steps gathered for the stream; on a refusal they go to the process's buffer
+    (written to the database directly). Returns how many reached the stream."""
+    steps = _outgoing.take()
+    if not steps:
+        return 0
+    if _to_stream(_settings().key, steps):
+        return len(steps)
+    for step in steps:
+        _local.add(step, _settings().delay)
+    return 0
+
+
 def flush_local() -> int:
     """Write the steps this process holds (batch mode); on a database error they are kept for
     the next flush. Returns how many were written."""
@@ -243,7 +282,7 @@ def flush_local() -> int:
 
 def pending() -> int:
     """Steps recorded and not written yet: this process's, and the stream's."""
-    waiting = len(_local.steps)
+    waiting = len(_local.steps) + len(_outgoing.steps)
     if mode() == "stream":
         waiting += _redis().xlen(stream_key())
     return waiting
@@ -253,6 +292,7 @@ def discard() -> None:
     """Forget every step not written yet: this process's and the stream's (tests start from
     nothing)."""
     _local.take()
+    _outgoing.take()
     if mode() == "stream":
         _redis().delete(stream_key())
 
@@ -304,6 +344,7 @@ def drain_stream(batch: int = DRAIN_BATCH, max_batches: int = 100) -> int:
 def settle() -> int:
     """Everything recorded so far written to the database (this process's buffer, and the
     stream), for readers that need it now: tests, ``forget_caller``."""
+    send_to_stream()
     return flush_local() + drain_stream()
 
 

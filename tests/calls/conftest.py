@@ -112,3 +112,26 @@ _ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 collect_ignore = []
 if not (_ON_POSTGRESQL and os.environ.get("REDIS_URL")):
     collect_ignore.append("test_stream_outage.py")
+if not os.environ.get("REDIS_URL"):
+    collect_ignore.append("test_stream_batching.py")
+
+
+@pytest.fixture
+def restcomm_like(ny_system, client):
+    """One entry request to the webhook for the New York system's number."""
+    from autoattendant.models import PhoneNumber
+    from tests.builders import make_weekly_block
+
+    system, main, _ = ny_system
+    make_weekly_block(main, [(day, "00:00", "24:00") for day in range(1, 8)])
+    PhoneNumber.objects.create(
+        enterprise=system.enterprise, number="15557001234", auto_attendant=system
+    )
+
+    def call(caller: str) -> None:
+        response = client.post(
+            "/autoattendant/internal/rcml", {"To": "15557001234", "From": caller, "CallSid": "CA-x"}
+        )
+        assert response.status_code == 200
+
+    return call

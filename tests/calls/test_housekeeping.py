@@ -126,27 +126,6 @@ def test_the_drain_task_writes_what_the_buffer_holds(ny_system, restcomm_like):
     assert Call.objects.get().from_number == "15550005555"
 
 
-@pytest.fixture
-def restcomm_like(ny_system, client):
-    """One entry request to the webhook for the New York system's number."""
-    from autoattendant.models import PhoneNumber
-    from tests.builders import make_weekly_block
-
-    system, main, _ = ny_system
-    make_weekly_block(main, [(day, "00:00", "24:00") for day in range(1, 8)])
-    PhoneNumber.objects.create(
-        enterprise=system.enterprise, number="15557001234", auto_attendant=system
-    )
-
-    def call(caller: str) -> None:
-        response = client.post(
-            "/autoattendant/internal/rcml", {"To": "15557001234", "From": caller, "CallSid": "CA-x"}
-        )
-        assert response.status_code == 200
-
-    return call
-
-
 def test_with_the_stream_unreachable_calls_go_on_and_their_steps_are_kept(
     ny_system, restcomm_like, settings
 ):
