@@ -373,19 +373,21 @@ class FlowTestRunView(QueryParameters, APIView):
 
 
 def history_routes() -> list:
-    """The routes above, each with or without a trailing slash; before ``system/{sid}``."""
+    """The routes above, each with or without a trailing slash; before ``system/{sid}``. Version
+    numbers are digits and test sids start with FT, so that ``…/version/search/restore`` or
+    ``…/flowtest/run`` never reach a route of another method (anything else: the JSON 404)."""
     system = r"^system/(?P<sid>[^/]+)"
     return [
         re_path(r"^audit/search/?$", AuditSearchView.as_view(), name="audit-search"),
         re_path(rf"{system}/version/search/?$", VersionSearchView.as_view(), name="version-list"),
         re_path(
-            rf"{system}/version/search/(?P<number>[^/]+)/?$",
+            rf"{system}/version/search/(?P<number>[0-9]+)/?$",
             VersionDetailView.as_view(),
             name="version-detail",
         ),
         re_path(rf"{system}/version/diff/?$", VersionDiffView.as_view(), name="version-diff"),
         re_path(
-            rf"{system}/version/(?P<number>[^/]+)/restore/?$",
+            rf"{system}/version/(?P<number>[0-9]+)/restore/?$",
             VersionRestoreView.as_view(),
             name="version-restore",
         ),
@@ -395,12 +397,12 @@ def history_routes() -> list:
             rf"{system}/flowtest/search/?$", FlowTestSearchView.as_view(), name="flowtest-list"
         ),
         re_path(
-            rf"{system}/flowtest/search/(?P<testSid>[^/]+)/?$",
+            rf"{system}/flowtest/search/(?P<testSid>FT[^/]*)/?$",
             FlowTestDetailView.as_view(),
             name="flowtest-detail",
         ),
         re_path(
-            rf"{system}/flowtest/(?P<testSid>[^/]+)/?$",
+            rf"{system}/flowtest/(?P<testSid>FT[^/]*)/?$",
             FlowTestItemView.as_view(),
             name="flowtest-item",
         ),
