@@ -221,6 +221,24 @@ class VersionDiffView(QueryParameters, APIView):
         )
 
 
+class VersionSearchRestoreView(QueryParameters, APIView):
+    """``…/version/search/restore``: the detail of version "restore" (GET) or the restore of
+    version "search" (POST) — neither exists."""
+
+    def accepted_query_parameters(self) -> list[str]:
+        return [FORCE.name] if self.request.method == "POST" else []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, sid: str) -> Response:
+        return VersionDetailView().get(request, sid, "restore")
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request, sid: str) -> Response:
+        system = get_system_for(request.user, sid)
+        forced(request)
+        raise Errors.VERSION_NOT_FOUND({"autoAttendantSid": system.sid, "number": "search"})
+
+
 class VersionRestoreView(QueryParameters, APIView):
     def accepted_query_parameters(self) -> list[str]:
         return [FORCE.name]
@@ -264,6 +282,25 @@ def _write_fields(data: dict) -> dict:
     return fields
 
 
+class _AlsoAnItem:
+    """A fixed flowtest route that ``…/flowtest/{testSid}`` also names: PUT, PATCH and DELETE
+    answer as for a test of that sid (none: 673)."""
+
+    item_name = ""
+
+    @extend_schema(exclude=True)
+    def put(self, request: Request, sid: str) -> Response:
+        return FlowTestItemView().put(request, sid, self.item_name)
+
+    @extend_schema(exclude=True)
+    def patch(self, request: Request, sid: str) -> Response:
+        return FlowTestItemView().put(request, sid, self.item_name)
+
+    @extend_schema(exclude=True)
+    def delete(self, request: Request, sid: str) -> Response:
+        return FlowTestItemView().delete(request, sid, self.item_name)
+
+
 class FlowTestCollectionView(QueryParameters, APIView):
     def accepted_query_parameters(self) -> tuple[str, ...]:
         return PAGING if self.request.method == "GET" else ()
@@ -282,9 +319,11 @@ class FlowTestCollectionView(QueryParameters, APIView):
         return Response(FlowTestSerializer(_test(system, test.sid)).data)
 
 
-class FlowTestSearchView(QueryParameters, APIView):
+class FlowTestSearchView(_AlsoAnItem, QueryParameters, APIView):
+    item_name = "search"
+
     def accepted_query_parameters(self) -> tuple[str, ...]:
-        return PAGING
+        return PAGING if self.request.method == "GET" else ()
 
     @extend_schema(
         tags=["Flow tests"],
@@ -350,7 +389,9 @@ class FlowTestItemView(QueryParameters, APIView):
         return Response(payload)
 
 
-class FlowTestRunView(QueryParameters, APIView):
+class FlowTestRunView(_AlsoAnItem, QueryParameters, APIView):
+    item_name = "run"
+
     @extend_schema(
         tags=["Flow tests"],
         summary="Run every flow test of the AA system against its flow now",
@@ -373,9 +414,15 @@ class FlowTestRunView(QueryParameters, APIView):
 
 
 def history_routes() -> list:
-    """The routes above, each with or without a trailing slash; before ``system/{sid}``."""
+    """The routes above, each with or without a trailing slash; before ``system/{sid}``.
+
+    Two documented paths can name one URL: ``…/version/search/{number}`` with ``restore`` is
+    ``…/version/{number}/restore`` with ``search``, and ``…/flowtest/{testSid}`` with ``run`` or
+    ``search`` is a fixed route. Those URLs answer every documented method (a version or test of
+    that name does not exist: 671, 673), never another route's 405."""
     system = r"^system/(?P<sid>[^/]+)"
     return [
+        re_path(rf"{system}/version/search/restore/?$", VersionSearchRestoreView.as_view()),
         re_path(r"^audit/search/?$", AuditSearchView.as_view(), name="audit-search"),
         re_path(rf"{system}/version/search/?$", VersionSearchView.as_view(), name="version-list"),
         re_path(
