@@ -56,6 +56,8 @@ PARENTS = {
     "ScheduleBlock": "auto_attendant",
     "Menu": "auto_attendant",
     "FlowTest": "system",
+    "HolidayEntry": "calendar",
+    "SystemHolidayCalendar": "auto_attendant",
 }
 
 
@@ -112,11 +114,15 @@ def register_models() -> None:
         AutoAttendantSystem,
         Enterprise,
         FlowTest,
+        HolidayCalendar,
+        HolidayEntry,
+        Mailbox,
         Menu,
         MenuKey,
         PhoneNumber,
         ScheduleBlock,
         ScheduleEntry,
+        SystemHolidayCalendar,
         User,
     )
 
@@ -135,6 +141,10 @@ def register_models() -> None:
         },
         PhoneNumber: {"exclude_fields": never},
         FlowTest: {"exclude_fields": [*never, "passing", "last_result", "last_run"]},
+        HolidayCalendar: {"exclude_fields": never},
+        HolidayEntry: {},
+        SystemHolidayCalendar: {},
+        Mailbox: {"exclude_fields": never},
     }
     for model, options in registrations.items():
         if not auditlog.contains(model):

@@ -182,3 +182,24 @@ def test_audit_list_query_count_does_not_grow_with_the_page(bg_admin, flow):
 
     # auth · count · rows (content type, actor and enterprise joined)
     assert count(1) == count(50) == 3
+
+
+def test_calendars_and_mailboxes_are_in_the_trail_with_who_wrote_them(bg_admin, flow):
+    calendar = ok(
+        bg_admin.client.post(
+            "/autoattendant/calendar",
+            {
+                "name": "Office closures",
+                "entries": [{"name": "Founders' day", "month": 6, "day": 2}],
+            },
+            format="json",
+        )
+    )
+    mailbox = ok(
+        bg_admin.client.post("/autoattendant/mailbox", {"name": "Front desk"}, format="json")
+    )
+    for sid in (calendar["sid"], mailbox["sid"]):
+        trail = ok(bg_admin.client.get(f"/autoattendant/audit/search?sid={sid}"))["result"]
+        assert trail, sid
+        assert {entry["action"] for entry in trail} == {"create"}
+        assert {entry["userSid"] for entry in trail} == {bg_admin.user.sid}
