@@ -104,12 +104,14 @@ LOAD_SQL = [
             timezone_id, timeout_seconds, timeout_max, timeout_action_type, timeout_action_data,
             invalid_input_max, invalid_input_action_type, invalid_input_action_data,
             invalid_extension_max, invalid_extension_action_type,
-            invalid_extension_action_data, flow_version)
+            invalid_extension_action_data, flow_version, dial_failure_action_type,
+            dial_failure_action_data, invalid_input_announcement_sid, timeout_announcement_sid,
+            override_reason)
         SELECT %(epoch)s::timestamptz + i * interval '1 second',
                %(epoch)s::timestamptz + i * interval '1 second',
                'AA' || md5('aa' || i), e.id, 'Main line ' || i, '', 'ACTIVE',
                (ARRAY['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo'])[1 + i %% 4],
-               5, 3, 'HANGUP', '', 3, 'HANGUP', '', 3, 'HANGUP', '', 0
+               5, 3, 'HANGUP', '', 3, 'HANGUP', '', 3, 'HANGUP', '', 0, '', '', '', '', ''
         FROM generate_series(1, %(n)s) AS i
         JOIN autoattendant_enterprise e ON e.sid = 'EN' || md5('en' || i)
         """,

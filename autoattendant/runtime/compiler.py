@@ -61,6 +61,7 @@ __all__ = [
     "compile_override",
     "compile_schedule",
     "holiday_years",
+    "schedule_rows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -364,9 +365,10 @@ def compile_schedule(
     return tuple(weekly), tuple(date_ranges)
 
 
-def _schedule(system_id: int) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeBlock, ...]]:
-    """The schedule blocks with their entries (one query: a LEFT JOIN, a row per entry)."""
-    rows = (
+def schedule_rows(system_id: int):
+    """A system's schedule blocks with their entries, in order: one query (a LEFT JOIN, a row
+    per entry: block id, type, menu sid, start date, end date, entry id, day, start, end)."""
+    return (
         ScheduleBlock.objects.filter(auto_attendant_id=system_id)
         .values_list(
             "id",
@@ -381,6 +383,11 @@ def _schedule(system_id: int) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeB
         )
         .order_by("schedule_type", "position", "id", "entries__position", "entries__id")
     )
+
+
+def _schedule(system_id: int) -> tuple[tuple[WeeklyBlock, ...], tuple[DateRangeBlock, ...]]:
+    """The schedule blocks with their entries (:func:`schedule_rows`)."""
+    rows = schedule_rows(system_id)
     blocks: dict[int, tuple[tuple, list[StoredEntry]]] = {}
     for block_id, kind, menu_sid, start, end, entry_id, day, start_time, end_time in rows:
         _, entries = blocks.setdefault(block_id, ((kind, menu_sid, start, end), []))

@@ -24,11 +24,12 @@ makes every remembered route stale at once. So:
   a new listening connection starts a new generation, since notifications sent before it listened
   were not heard.
 
-On SQLite (the embedded default) the same guarantee comes from SQLite itself: ``PRAGMA
-data_version`` changes whenever *another* connection has committed to the database file (another
-thread or process), and the connection's ``total_changes`` whenever it wrote itself, so before using
-a remembered route the generation moves on if either changed — a few microseconds instead of the
-lookup's join.
+On SQLite (the embedded default) triggers do it (migration ``0006``): every insert, update or
+delete of a phone number, an AA system or an enterprise moves the number in the one-row table
+``autoattendant_routestamp`` on, whichever connection, thread or process writes. Before using a
+remembered route the generation moves on if that number changed since this connection last read
+it — one primary-key read, a few microseconds instead of the lookup's join. Other writes (the call
+history's background writes, a menu saved in the console) leave the remembered routes alone.
 
 Off (every call reads its route, one query) on other databases and with
 ``CALLFLOW_ROUTE_NOTIFICATIONS=false``, which a transaction-mode connection pooler needs: it
@@ -56,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 #: The notification channel the triggers of migration 0002 notify.
 CHANNEL = "autoattendant_routes"
+#: What the triggers of migration 0006 count on SQLite.
+SQLITE_STAMP_QUERY = "SELECT n FROM autoattendant_routestamp WHERE id = 1"
 
 T = TypeVar("T")
 
@@ -111,16 +114,15 @@ class RouteWatch:
         return self._generation
 
     def _sqlite_generation(self, connection: Any) -> int | None:
-        """The generation, moved on when the database file changed since this connection last
-        looked: a commit by another connection (``data_version``) or a write by this one
-        (``total_changes``)."""
+        """The generation, moved on when a route table was written since this connection last
+        looked (the route stamp, see the module's docstring), by any connection."""
         raw = connection.connection
         try:
-            version = raw.execute("PRAGMA data_version").fetchone()[0]
+            version = raw.execute(SQLITE_STAMP_QUERY).fetchone()[0]
         except Exception as exc:  # any doubt: read the route from the database
             logger.warning("SQLite change check unavailable (%s); reading routes", exc)
             return None
-        stamp = (id(raw), version, raw.total_changes)
+        stamp = (id(raw), version)
         if getattr(connection, "_aa_route_stamp", None) != stamp:
             connection._aa_route_stamp = stamp
             self.changed()

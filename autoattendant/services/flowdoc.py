@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..choices import MENU_KEYS, ActionType, ScheduleType
-from ..models import Announcement, AutoAttendantSystem, Menu, PhoneNumber, ScheduleBlock
+from ..models import Announcement, AutoAttendantSystem, Menu, PhoneNumber
+from ..runtime.compiler import schedule_rows
 from ..sids import ANNOUNCEMENT
 
 __all__ = [
@@ -131,21 +132,7 @@ def flow_document(system: AutoAttendantSystem | int) -> dict[str, Any] | None:
         menu["keys"] = dict(sorted(menu["keys"].items(), key=lambda item: _keypad(item[0])))
 
     blocks: dict[int, dict] = {}
-    rows = (
-        ScheduleBlock.objects.filter(auto_attendant_id=system_id)
-        .values_list(
-            "id",
-            "schedule_type",
-            "menu__sid",
-            "start_date",
-            "end_date",
-            "entries__id",
-            "entries__day",
-            "entries__start_time",
-            "entries__end_time",
-        )
-        .order_by("schedule_type", "position", "id", "entries__position", "entries__id")
-    )
+    rows = schedule_rows(system_id)
     for block_id, kind, menu_sid, start, end, entry_id, day, start_time, end_time in rows:
         block = blocks.setdefault(
             block_id,
