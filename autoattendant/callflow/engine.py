@@ -511,6 +511,7 @@ class _Turn:
         self.menu_sid = state.menu_sid
         if recording_url:
             self.say(self.phrases.voicemail_thanks)
+            self.outcome = Outcome.VOICEMAIL
             self.hang_up(f"message left in mailbox {state.prompt_sid}")
         else:
             self.say(self.phrases.voicemail_nothing)

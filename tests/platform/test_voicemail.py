@@ -17,6 +17,7 @@ from autoattendant.callflow.engine import TEXT_INVALID_CHOICE
 from autoattendant.choices import ActionType as A
 from autoattendant.models import AutoAttendantSystem, Mailbox, PhoneNumber, Voicemail
 from autoattendant.models.voicemail import CopyStatus
+from autoattendant.runtime import recording
 from autoattendant.runtime.phrases import PHRASE_MSGIDS
 from tests.builders import make_announcement, make_menu, make_system, make_weekly_block, real_wav
 
@@ -137,6 +138,11 @@ def test_after_hours_a_caller_leaves_a_voicemail(
     assert "Duration: 7 seconds" in email.body
     assert f"/console/voicemail/{voicemail.sid}/" in email.body
     assert voicemail.time.strftime("%Y-%m-%d %H:%M") in email.body
+
+    # The call history: the call ended in the mailbox.
+    recording.settle()
+    history = bg_admin.client.get("/autoattendant/call/search").json()["data"]["result"]
+    assert [c["outcome"] for c in history] == ["VOICEMAIL"]
 
 
 @pytest.mark.parametrize("make_platform", platforms())
