@@ -12,16 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from aa_project.celery import app as celery_app
 from autoattendant.choices import ActionType as A
@@ -30,10 +25,9 @@ from autoattendant.runtime import recording
 from autoattendant.tasks import drain_call_steps
 from tests.builders import make_menu, make_system, make_weekly_block
 from tests.platform.restcomm import RestcommPlatform
+from tests.workers import celery_worker, wait_for, worker_database_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-WAIT_SECONDS = 60
 
 
 class Relay:
@@ -78,13 +72,6 @@ class Relay:
                     s.shutdown(socket.SHUT_RDWR)
 
 
-def _wait(condition, log, message: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f"{message}\n{log.read_text()}"
-        time.sleep(0.25)
-
-
 def test_steps_recorded_while_the_database_is_down_are_all_written_once_it_returns(
     enterprise_a, tmp_path
 ):
@@ -96,49 +83,29 @@ def test_steps_recorded_while_the_database_is_down_are_all_written_once_it_retur
 
     database = urlsplit(os.environ["DATABASE_URL"])
     relay = Relay((database.hostname or "127.0.0.1", database.port or 5432))
-    worker_url = database._replace(
-        netloc=f"{database.username or 'postgres'}@127.0.0.1:{relay.port}",
-        path="/" + connection.settings_dict["NAME"],
-    ).geturl()
     queue = f"calls-test-{uuid.uuid4().hex}"
     log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    worker = subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
-        [sys.executable, "-m", "celery", "-A", "aa_project", "worker", "--pool=solo", "-c", "1",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue,
-         "--loglevel=INFO"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": worker_url, "CELERY_TASK_ALWAYS_EAGER": "false",
-             "DB_CONN_MAX_AGE": "0"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    worker_url = worker_database_url(f"{database.username or 'postgres'}@127.0.0.1:{relay.port}")
     try:
-        # The database is unreachable for the worker while four calls run.
-        platform = RestcommPlatform(to="15557008000")
-        for script in (["1", "dial:completed"], ["", ""], ["7", "1", "dial:busy"], []):
-            platform.call(script)
-        recorded = recording.pending()
-        assert recorded == 3 + 3 + 4 + 1  # a step per request of each call
-        for _ in range(2):
-            drain_call_steps.apply_async(queue=queue)
-        _wait(lambda: log_path.read_text().count("not written yet") >= 2, log_path, "no attempt")
-        assert recording.pending() == recorded  # nothing acknowledged, nothing lost
-        assert Call.objects.count() == 0
+        with celery_worker(queue, log_path, DATABASE_URL=worker_url) as worker:
+            # The database is unreachable for the worker while four calls run.
+            platform = RestcommPlatform(to="15557008000")
+            for script in (["1", "dial:completed"], ["", ""], ["7", "1", "dial:busy"], []):
+                platform.call(script)
+            recorded = recording.pending()
+            assert recorded == 3 + 3 + 4 + 1  # a step per request of each call
+            for _ in range(2):
+                drain_call_steps.apply_async(queue=queue)
+            wait_for(lambda: log_path.read_text().count("not written yet") >= 2, worker, log_path)
+            assert recording.pending() == recorded  # nothing acknowledged, nothing lost
+            assert Call.objects.count() == 0
 
-        relay.open()  # the database is back
-        drain_call_steps.apply_async(queue=queue)
-        _wait(lambda: recording.pending() == 0, log_path, "the stream was not drained")
-        assert Call.objects.count() == 4
-        assert CallStep.objects.count() == recorded
-        outcomes = sorted(Call.objects.values_list("outcome", flat=True))
-        assert outcomes == ["HUNG_UP_BY_FLOW", "IN_PROGRESS", "IN_PROGRESS", "TRANSFERRED"]
+            relay.open()  # the database is back
+            drain_call_steps.apply_async(queue=queue)
+            wait_for(lambda: recording.pending() == 0, worker, log_path, "not drained")
+            assert Call.objects.count() == 4
+            assert CallStep.objects.count() == recorded
+            outcomes = sorted(Call.objects.values_list("outcome", flat=True))
+            assert outcomes == ["HUNG_UP_BY_FLOW", "IN_PROGRESS", "IN_PROGRESS", "TRANSFERRED"]
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.close()
         relay.close()

@@ -10,17 +10,10 @@ needs a broker and the test database on a server; the test's data is committed
 from __future__ import annotations
 
 import email
-import os
-import subprocess
-import sys
-import time
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
-from django.db import connection
 
 from aa_project.celery import app as celery_app
 from autoattendant.models import Voicemail
@@ -28,17 +21,11 @@ from autoattendant.models.voicemail import CopyStatus
 from autoattendant.tasks import copy_voicemail
 from tests.builders import real_wav
 from tests.platform.media_server import MediaServer, Route
+from tests.workers import celery_worker, wait_for
 
 from .test_email_smtp import Inbox, free_port
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-WAIT_SECONDS = 60
-
-
-def _test_database_url() -> str:
-    url = urlsplit(os.environ["DATABASE_URL"])
-    return url._replace(path="/" + connection.settings_dict["NAME"]).geturl()
 
 
 def test_a_worker_copies_the_recording_and_emails_the_mailbox(enterprise_a, tmp_path):
@@ -67,55 +54,18 @@ def test_a_worker_copies_the_recording_and_emails_the_mailbox(enterprise_a, tmp_
             duration_seconds=6,
             recording_url=platform_media.url("/recordings/RE5.wav"),
         )
-        env = {
-            **os.environ,
-            "DATABASE_URL": _test_database_url(),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DB_CONN_MAX_AGE": "0",
+        log_path = tmp_path / "worker.log"
+        worker_env = {
             "MEDIA_ROOT": str(media_root),
             "RECORDING_URL_HOSTS": platform_media.host,
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp.port),
         }
-        log = (tmp_path / "worker.log").open("w")
-        worker = subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "aa_project",
-                "worker",
-                "--pool=solo",
-                "-c",
-                "1",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-Q",
-                queue,
-                "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
         try:
-            copy_voicemail.apply_async(args=[voicemail.sid], queue=queue)
-            deadline = time.monotonic() + WAIT_SECONDS
-            while not inbox.messages:
-                assert worker.poll() is None, (tmp_path / "worker.log").read_text()
-                assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
-                time.sleep(0.25)
+            with celery_worker(queue, log_path, **worker_env) as worker:
+                copy_voicemail.apply_async(args=[voicemail.sid], queue=queue)
+                wait_for(lambda: inbox.messages, worker, log_path)
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-            log.close()
             smtp.stop()
         assert platform_media.hits == ["/recordings/RE5.wav"]
 
