@@ -102,8 +102,8 @@ class CallStep(models.Model):
 
 class CallBucket(models.Model):
     """Calls of one system that started in one quarter hour (UTC), by outcome: what the
-    statistics add up instead of scanning every call. Recomputed from the calls whenever one of
-    them changes (``runtime.call_buckets``), never incremented."""
+    statistics add up instead of scanning every call. Changed with its calls, in their
+    transaction (``runtime.call_buckets``): always what counting them gives."""
 
     enterprise = models.ForeignKey(
         "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+"

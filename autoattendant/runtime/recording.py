@@ -40,7 +40,8 @@ from django.db import connection, connections, transaction
 
 from ..callflow.engine import CallResult, Outcome
 from ..models import AutoAttendantSystem, Call, CallStep, Enterprise
-from .call_buckets import refresh_buckets
+from ..sids import new_call_sid
+from .call_buckets import RollUpChanges, bucket_of, lock_history
 
 __all__ = [
     "Step",
@@ -356,14 +357,16 @@ def _instant(seconds: float) -> datetime:
 
 
 def store_steps(steps: Iterable[Sequence]) -> int:
-    """Write ``steps``, recompute the summaries of the calls they belong to and the roll-ups
-    of the quarter hours those calls started in, in one transaction: a constant number of
-    queries per batch whatever its size. Steps of an enterprise that no longer exists are
-    dropped. Idempotent."""
+    """Write ``steps``, bring the summaries of the calls they belong to up to date and add what
+    changed to the quarter-hour roll-ups, in one transaction: a constant number of queries per
+    batch, and work in proportion to the batch, never to the history already stored. Steps of
+    an enterprise that no longer exists are dropped. Idempotent: a step already stored changes
+    nothing. Returns how many steps were handed in (of existing enterprises)."""
     steps = [tuple(step) for step in steps if step and step[0]]
     if not steps:
         return 0
     with transaction.atomic():
+        lock_history()
         enterprises = dict(
             Enterprise.objects.filter(sid__in={s[1] for s in steps}).values_list("sid", "id")
         )
@@ -373,27 +376,48 @@ def store_steps(steps: Iterable[Sequence]) -> int:
             )
         )
         steps = [s for s in steps if s[1] in enterprises]
+        if not steps:
+            return 0
         calls = _calls_for(steps, enterprises, systems)
-        _insert_steps(
-            (
-                calls[enterprises[s[1]], s[0]].pk,
-                s[6],
-                _instant(s[7]),
-                s[8],
-                s[15] if len(s) > 15 else "",
-                s[9],
-                s[10],
-                s[11],
-                s[12],
-                s[13],
-                s[14],
+        stored = _stored_steps([call for call in calls.values() if call.counted() is not None])
+        seen = {(call_id, row[1]) for call_id, rows in stored.items() for row in rows}
+        new: dict[tuple[int, int], tuple] = {}
+        for s in steps:
+            call_id = calls[enterprises[s[1]], s[0]].pk
+            if (call_id, s[6]) not in new and (call_id, s[6]) not in seen:
+                new[call_id, s[6]] = (
+                    call_id,
+                    s[6],
+                    _instant(s[7]),
+                    s[8],
+                    s[15] if len(s) > 15 else "",
+                    s[9],
+                    s[10],
+                    s[11],
+                    s[12],
+                    s[13],
+                    s[14],
+                )
+        _insert_steps(new.values())
+        added: dict[int, list[tuple]] = {}
+        for row in new.values():
+            added.setdefault(row[0], []).append(
+                (row[0], row[1], row[2], row[3], row[4], row[6], row[9], row[10])
             )
-            for s in steps
-        )
-        touched = [(call.enterprise_id, call.start_time) for call in calls.values()]
-        _summarise(list(calls.values()))
-        touched += [(call.enterprise_id, call.start_time) for call in calls.values()]
-        refresh_buckets(touched)
+        roll_ups = RollUpChanges()
+        changed = []
+        for call in calls.values():
+            if call.pk in added:
+                before = call.counted()
+                earlier = stored.get(call.pk, [])
+                _summarise(call, sorted(earlier + added[call.pk], key=lambda row: row[1]))
+                roll_ups.call_changed(
+                    call.enterprise_id, call.system_sid, before, call.counted(), earlier,
+                    added[call.pk],
+                )  # fmt: skip
+                changed.append(call)
+        _update_calls(changed)
+        roll_ups.apply()
     return len(steps)
 
 
@@ -421,89 +445,83 @@ def _insert_steps(rows: Iterable[tuple]) -> None:
     unique: dict[tuple, tuple] = {}
     for row in rows:
         unique.setdefault((row[0], row[1]), (*row[:2], adapt(row[2]), *row[3:]))
-    if not unique:
+    _insert(CallStep, _STEP_COLUMNS, list(unique.values()))
+
+
+def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """``rows`` inserted into ``model``'s table (one ``executemany``), a row whose unique key is
+    already there left out."""
+    if not rows:
         return
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(CallStep._meta.db_table)} "  # noqa: S608 - our own names
-        f"({', '.join(quote(column) for column in _STEP_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_STEP_COLUMNS))}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - our own names
+        f"({', '.join(quote(column) for column in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(unique.values()))
+        cursor.executemany(sql, rows)
 
 
-def _calls_for(steps: list[Step], enterprises: dict, systems: dict) -> dict:
-    """The calls ``steps`` belong to, by (enterprise id, CallSid), created where missing."""
-    wanted = {(enterprises[s[1]], s[0]): s for s in reversed(steps)}  # each call's first step
+class _CallRow:
+    """A call's summary as stored, updated in place by :func:`_summarise`."""
 
-    def existing() -> dict:
-        rows = Call.objects.filter(
-            call_sid__in={sid for _, sid in wanted},
-            enterprise_id__in={ent for ent, _ in wanted},
-        )
-        return {
-            (c.enterprise_id, c.call_sid): c
-            for c in rows
-            if (c.enterprise_id, c.call_sid) in wanted
-        }
+    __slots__ = (
+        "duration_seconds",
+        "end_time",
+        "enterprise_id",
+        "menu_path",
+        "outcome",
+        "pk",
+        "start_time",
+        "system_sid",
+        "transferred_to",
+    )
 
-    calls = existing()
-    missing = [
-        Call(
-            call_sid=call_sid,
-            enterprise_id=enterprise_id,
-            system_id=systems.get(s[2]),
-            system_sid=s[2],
-            dialect=s[3],
-            to_number=s[4],
-            from_number=s[5],
-            start_time=_instant(s[7]),
-            end_time=_instant(s[7]),
-            outcome=s[13],
-        )
-        for (enterprise_id, call_sid), s in wanted.items()
-        if (enterprise_id, call_sid) not in calls
-    ]
-    if missing:
-        Call.objects.bulk_create(missing, ignore_conflicts=True)
-        calls = existing()
-    return calls
+    #: The columns read into a row, in :attr:`__init__`'s order.
+    COLUMNS = (
+        "pk",
+        "enterprise_id",
+        "call_sid",
+        "system_sid",
+        "start_time",
+        "end_time",
+        "duration_seconds",
+        "outcome",
+        "transferred_to",
+        "menu_path",
+    )
 
+    def __init__(self, pk, enterprise_id, call_sid, system_sid, start, end, duration, outcome,
+                 transferred_to, menu_path) -> None:  # fmt: skip
+        self.pk = pk
+        self.enterprise_id = enterprise_id
+        self.system_sid = system_sid
+        self.start_time = start
+        self.end_time = end
+        self.duration_seconds = duration
+        self.outcome = outcome
+        self.transferred_to = transferred_to
+        self.menu_path = menu_path
 
-def _summarise(calls: list[Call]) -> None:
-    """Each call's times, duration, outcome, transfer and menu path from its stored steps."""
-    if not calls:
-        return
-    by_id = {call.pk: call for call in calls}
-    steps: dict[int, list[tuple]] = {}
-    for row in (
-        CallStep.objects.filter(call_id__in=by_id)
-        .order_by("call_id", "seq")
-        .values_list("call_id", "time", "menu_sid", "outcome", "transferred_to", "next_menu_sid")
-    ):
-        steps.setdefault(row[0], []).append(row)
-    for call_id, rows in steps.items():
-        call = by_id[call_id]
-        last = rows[-1]
-        closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[1]
-        call.start_time = min(row[1] for row in rows)
-        call.end_time = max(row[1] for row in rows)
-        call.duration_seconds = max(0, round((call.end_time - call.start_time).total_seconds()))
-        if not (closed and last[3] == Outcome.IN_PROGRESS):
-            call.outcome = last[3]
-        call.transferred_to = next((row[4] for row in reversed(rows) if row[4]), "")
-        path: list[str] = []
-        for row in rows:
-            for menu_sid in (row[2], row[5]):
-                if menu_sid and (not path or path[-1] != menu_sid):
-                    path.append(menu_sid)
-        call.menu_path = path
-    _update_calls(calls)
+    def counted(self) -> tuple | None:
+        """What the call adds to the roll-ups — its quarter hour, outcome and seconds — or None
+        for a call created by this batch (no outcome yet, in no roll-up)."""
+        if not self.outcome:
+            return None
+        return bucket_of(self.start_time), self.outcome, self.duration_seconds
 
 
-#: The summary columns :func:`_update_calls` writes.
-_SUMMARY_FIELDS = (
+#: The columns of a call created by :func:`_calls_for`.
+_NEW_CALL_COLUMNS = (
+    "sid",
+    "call_sid",
+    "enterprise_id",
+    "system_id",
+    "system_sid",
+    "dialect",
+    "to_number",
+    "from_number",
     "start_time",
     "end_time",
     "duration_seconds",
@@ -513,19 +531,88 @@ _SUMMARY_FIELDS = (
 )
 
 
-def _update_calls(calls: list[Call]) -> None:
+def _calls_for(steps: list[Step], enterprises: dict, systems: dict) -> dict:
+    """The calls ``steps`` belong to, by (enterprise id, CallSid), created where missing. A call
+    created here has no outcome until :func:`_summarise` gives it one: it is in no roll-up
+    yet."""
+    wanted = {(enterprises[s[1]], s[0]): s for s in reversed(steps)}  # each call's first step
+
+    def stored(keys) -> dict:
+        rows = (
+            Call.objects.filter(
+                call_sid__in={sid for _, sid in keys}, enterprise_id__in={ent for ent, _ in keys}
+            )
+            .order_by()
+            .values_list(*_CallRow.COLUMNS)
+        )
+        return {(row[1], row[2]): _CallRow(*row) for row in rows if (row[1], row[2]) in keys}
+
+    calls = stored(wanted)
+    missing = sorted(key for key in wanted if key not in calls)
+    if missing:
+        adapt = connection.ops.adapt_datetimefield_value
+        no_path = connection.ops.adapt_json_value([], None)
+        rows = []
+        for enterprise_id, call_sid in missing:
+            s = wanted[enterprise_id, call_sid]
+            start = adapt(_instant(s[7]))
+            rows.append(
+                (new_call_sid(), call_sid, enterprise_id, systems.get(s[2]), s[2], s[3], s[4],
+                 s[5], start, start, 0, "", "", no_path)
+            )  # fmt: skip
+        _insert(Call, _NEW_CALL_COLUMNS, rows)
+        calls.update(stored(set(missing)))
+    return calls
+
+
+def _stored_steps(calls: list[_CallRow]) -> dict[int, list[tuple]]:
+    """The steps already stored of ``calls``, by call: (call id, step number, time, menu,
+    next menu, key, outcome, transferred to)."""
+    stored: dict[int, list[tuple]] = {}
+    if calls:
+        for row in CallStep.objects.filter(call_id__in=[call.pk for call in calls]).values_list(
+            "call_id", "seq", "time", "menu_sid", "next_menu_sid", "key", "outcome",
+            "transferred_to",
+        ):  # fmt: skip
+            stored.setdefault(row[0], []).append(row)
+    return stored
+
+
+def _summarise(call: _CallRow, steps: list[tuple]) -> None:
+    """The call's times, duration, outcome, transfer and menu path from all its steps (in
+    :func:`_stored_steps`' shape, by step number)."""
+    last = steps[-1]
+    closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[2]
+    call.start_time = min(row[2] for row in steps)
+    call.end_time = max(row[2] for row in steps)
+    call.duration_seconds = max(0, round((call.end_time - call.start_time).total_seconds()))
+    if not (closed and last[6] == Outcome.IN_PROGRESS):
+        call.outcome = last[6]
+    call.transferred_to = next((row[7] for row in reversed(steps) if row[7]), "")
+    path: list[str] = []
+    for row in steps:
+        for menu_sid in (row[3], row[4]):
+            if menu_sid and (not path or path[-1] != menu_sid):
+                path.append(menu_sid)
+    call.menu_path = path
+
+
+def _update_calls(calls: list[_CallRow]) -> None:
     """Write the calls' summaries: one ``executemany`` of plain values (``bulk_update``'s
     ``CASE`` expressions cost milliseconds a call for a batch of thousands)."""
-    fields = [Call._meta.get_field(name) for name in _SUMMARY_FIELDS]
+    if not calls:
+        return
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(Call._meta.db_table)} SET "  # noqa: S608 - our own names
-        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        + f" WHERE {quote(Call._meta.pk.column)} = %s"
+        "start_time = %s, end_time = %s, duration_seconds = %s, outcome = %s, "
+        "transferred_to = %s, menu_path = %s WHERE id = %s"
     )
+    adapt = connection.ops.adapt_datetimefield_value
+    json_value = connection.ops.adapt_json_value
     rows = [
-        [*(field.get_db_prep_save(getattr(call, field.attname), connection) for field in fields),
-         call.pk]
+        (adapt(call.start_time), adapt(call.end_time), call.duration_seconds, call.outcome,
+         call.transferred_to, json_value(call.menu_path, None), call.pk)
         for call in calls
     ]  # fmt: skip
     with connection.cursor() as cursor:

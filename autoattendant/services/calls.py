@@ -27,7 +27,13 @@ from ..choices import CallOutcome
 from ..errors import Errors
 from ..models import AutoAttendantSystem, Call, CallBucket, CallStep, KeyPressBucket, Menu, User
 from ..runtime import recording
-from ..runtime.call_buckets import BUCKET, bucket_of, refresh_buckets
+from ..runtime.call_buckets import (
+    BUCKET,
+    RollUpChanges,
+    bucket_of,
+    lock_history,
+    refresh_buckets,
+)
 from ..timestamps import format_timestamp
 
 __all__ = [
@@ -318,20 +324,32 @@ def write_recorded_steps() -> int:
 def close_idle_calls(now: datetime | None = None) -> int:
     """Calls still waiting for the caller ``CALL_IDLE_SECONDS`` after their last step:
     ``CALLER_HUNG_UP`` (this process's recording buffer written first; their roll-ups
-    recomputed). A step that arrives later reopens the call with its own outcome. Idempotent."""
+    changed with them). A step that arrives later reopens the call with its own outcome.
+    Idempotent."""
     recording.flush_local()
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CALL_IDLE_SECONDS)
     idle = Call.objects.filter(outcome=CallOutcome.IN_PROGRESS, end_time__lt=cutoff)
-    touched = list(idle.values_list("id", "enterprise_id", "start_time"))
-    if not touched:
+    if not idle.exists():
         return 0
+    roll_ups = RollUpChanges()
     with transaction.atomic():
-        closed = Call.objects.filter(
-            outcome=CallOutcome.IN_PROGRESS, pk__in=[pk for pk, _, _ in touched]
-        ).update(outcome=CallOutcome.CALLER_HUNG_UP)
-        refresh_buckets((enterprise_id, start) for _, enterprise_id, start in touched)
-    return closed
+        lock_history()  # then read again: a step written meanwhile may have moved a call on
+        rows = list(
+            idle.order_by().values_list(
+                "pk", "enterprise_id", "system_sid", "start_time", "duration_seconds"
+            )
+        )
+        Call.objects.filter(pk__in=[row[0] for row in rows]).update(
+            outcome=CallOutcome.CALLER_HUNG_UP
+        )
+        for _, enterprise_id, system_sid, start, duration in rows:
+            roll_ups.call_closed(
+                enterprise_id, system_sid, start, duration,
+                CallOutcome.IN_PROGRESS, CallOutcome.CALLER_HUNG_UP,
+            )  # fmt: skip
+        roll_ups.apply()
+    return len(rows)
 
 
 def purge_history(now: datetime | None = None, batch: int = 5000) -> int:

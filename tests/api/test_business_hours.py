@@ -225,7 +225,8 @@ def test_an_override_wins_until_it_expires_and_is_shown_on_the_system(
     assert shown == override
     # rcml/search resolves at asOf: before the end the override, after it the schedule
     assert hears(bg_admin.client, "15550001000", until - dt.timedelta(minutes=1)) == closed.sid
-    after = until.astimezone(NY).replace(hour=10) + dt.timedelta(days=7 - until.weekday())
+    local = until.astimezone(NY)  # next Monday 10:00 in the system's timezone (open)
+    after = local.replace(hour=10) + dt.timedelta(days=7 - local.weekday())
     assert hears(bg_admin.client, "15550001000", after) == open_menu.sid
     ok(aa_admin.client.delete(f"{BASE}/system/{system.sid}/override"))
     assert ok(bg_admin.client.get(f"{BASE}/system/search/{system.sid}"))["override"] is None

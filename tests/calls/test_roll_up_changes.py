@@ -1,0 +1,86 @@
+"""The roll-ups are changed by what a batch changes (``RollUpChanges``), never recomputed from
+the calls a quarter hour holds: after any mix of batches — new calls, later steps, a step
+delivered twice, an earlier step arriving late and moving the call to another quarter hour,
+idle calls closed and reopened — they must equal what counting every call gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from autoattendant.models import Call, CallBucket, KeyPressBucket
+from autoattendant.runtime.call_buckets import refresh_buckets
+from autoattendant.runtime.recording import store_steps
+from autoattendant.services.calls import close_idle_calls
+
+from .conftest import step
+
+START = datetime(2026, 3, 2, 9, 50, tzinfo=UTC)
+OUTCOMES = ["IN_PROGRESS", "TRANSFERRED", "HUNG_UP_BY_FLOW", "INVALID_INPUT"]
+
+# One delivered step: call (of 6), step number, minutes after START (crossing quarter hours),
+# key pressed (or none), the outcome the step leaves the call in.
+steps_strategy = st.tuples(
+    st.integers(0, 5),
+    st.integers(1, 5),
+    st.integers(0, 40),
+    st.sampled_from(["", "1", "2", "*"]),
+    st.sampled_from(OUTCOMES),
+)
+batches_strategy = st.lists(
+    st.one_of(st.lists(steps_strategy, min_size=1, max_size=8), st.just("close")),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _rows():
+    calls = sorted(
+        CallBucket.objects.values_list(
+            "enterprise_id", "system_sid", "bucket", "outcome", "calls", "seconds"
+        )
+    )
+    presses = sorted(
+        KeyPressBucket.objects.values_list(
+            "enterprise_id", "system_sid", "bucket", "menu_sid", "key", "presses"
+        )
+    )
+    return calls, presses
+
+
+@examples(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(batches=batches_strategy)
+def test_the_roll_ups_always_equal_counting_the_calls(ny_system, settings, batches):
+    system, main, sales = ny_system
+    Call.objects.all().delete()
+    CallBucket.objects.all().delete()
+    KeyPressBucket.objects.all().delete()
+    settings.CALL_IDLE_SECONDS = 600
+    for batch in batches:
+        if batch == "close":
+            close_idle_calls(now=START + timedelta(hours=2))
+            continue
+        store_steps(
+            step(
+                f"CA{call}",
+                system,
+                seq,
+                (START + timedelta(minutes=minutes, seconds=seq)).isoformat(),
+                menu=(main if seq % 2 else sales).sid,
+                input=key,
+                key=key,
+                action="GO_TO_MENU" if key else "PROMPT",
+                outcome=outcome,
+            )
+            for call, seq, minutes, key, outcome in batch
+        )
+    incremental = _rows()
+    refresh_buckets(Call.objects.values_list("enterprise_id", "start_time"))  # counting every call
+    assert _rows() == incremental
