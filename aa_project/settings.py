@@ -109,15 +109,18 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # SQLITE_PATH or a sqlite URL
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A write transaction takes SQLite's write lock when it begins, and waits up to 20 s for it:
+    # a transaction that read first and then tried to write would fail at once ("database is
+    # locked") whenever another process wrote in between.
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
     # Write-ahead logging: readers (every call) never wait for a writer (the call history's
     # background writes, a console save), and a commit costs no fsync of the database file.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -------------------------------------------------------------------------

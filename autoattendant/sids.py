@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
+import time
 import uuid
 
 ENTERPRISE = "EN"
@@ -78,4 +80,7 @@ CALL = "CL"
 
 
 def new_call_sid() -> str:
-    return new_sid(CALL)
+    """A call's sid, ordered by creation time (milliseconds, then 80 random bits, as in a
+    version 7 UUID): the call history's busiest index grows at its end instead of touching a
+    random page per new call, which made writing a batch of calls cost more as history grew."""
+    return f"{CALL}{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"

@@ -77,8 +77,16 @@ CALL_PARAMS = {
     "Direction": "inbound",
 }
 
-# One script for every run: ``requests`` is a Lua table of {method, path, body}; each request
-# picks one at random. ``expect`` is a string every good answer contains.
+# An entry request's parameters as wrk sends them: the script adds a ``CallSid`` of its own to
+# each, so every entry is a new call, as on a real platform, and the call history writes a new
+# call and its first step for each. A key press keeps the CallSid of the warm-up call whose
+# Gather URL it follows (the URL's signed state names its call), so its steps repeat ones
+# already stored: the history reads them and writes nothing.
+WRK_CALL_PARAMS = {key: value for key, value in CALL_PARAMS.items() if key != "CallSid"}
+
+# One script for every run: ``requests`` is a Lua table of {method, path, body[, "new call"]};
+# each request picks one at random, and one marked as a new call gets a CallSid no other
+# request of any run has. ``expect`` is a string every good answer contains.
 LUA = r"""
 local requests = %(requests)s
 local expect = %(expect)s
@@ -91,11 +99,18 @@ function setup(thread)
 end
 function init(args)
   bad = 0
+  sent = 0
   math.randomseed(os.time() * 100 + id)
+  run = math.random(0, 2147483646)
 end
 function request()
   local r = requests[math.random(#requests)]
-  return wrk.format(r[1], r[2], nil, r[3])
+  local body = r[3]
+  if r[4] then
+    sent = sent + 1
+    body = body .. string.format("&CallSid=CA%%02d%%010d%%020d", id, run, sent)
+  end
+  return wrk.format(r[1], r[2], nil, body)
 end
 function response(status, headers, body)
   if status ~= 200 or not string.find(body, expect, 1, true) then bad = bad + 1 end
@@ -117,7 +132,7 @@ def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
 
 
-def lua_requests(items: list[tuple[str, str, str]]) -> str:
+def lua_requests(items: list[tuple[str, ...]]) -> str:
     rows = ",\n".join("{" + ", ".join(lua_string(part) for part in item) + "}" for item in items)
     return "{\n" + rows + "\n}"
 
@@ -141,6 +156,8 @@ def ensure_wrk() -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As gunicorn binds: a previous run's connections still in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -149,8 +166,11 @@ def port_is_free(port: int) -> bool:
 
 
 def start_server(args) -> subprocess.Popen:
-    if not port_is_free(args.port):
-        sys.exit(f"{HOST}:{args.port} is taken: choose another --port")
+    deadline = time.monotonic() + 15  # a previous run's server may still be letting go of it
+    while not port_is_free(args.port):
+        if time.monotonic() > deadline:
+            sys.exit(f"{HOST}:{args.port} is taken: choose another --port")
+        time.sleep(0.5)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -230,7 +250,7 @@ def post(port: int, path: str, params: dict[str, str]) -> tuple[int, bytes]:
 # --- the runs -------------------------------------------------------------------------------
 
 
-def warm_up(args) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[float]]:
+def warm_up(args) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[float]]:
     """Entry calls to every main number in rotation: (entry requests, key-press requests, the
     cold latencies in ms)."""
 
@@ -250,7 +270,8 @@ def warm_up(args) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(call, range(1, args.systems + 1)))
     entries = [
-        ("POST", ENTRY_PATH, urlencode({**CALL_PARAMS, "To": number})) for number, _, _ in answers
+        ("POST", ENTRY_PATH, urlencode({**WRK_CALL_PARAMS, "To": number}), "new call")
+        for number, _, _ in answers
     ]
     presses = [
         ("POST", url, urlencode({**CALL_PARAMS, "To": number, "Digits": "1"}))
@@ -402,7 +423,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="per gthread worker (sync workers get 1: gunicorn turns a sync worker given more "
+        "threads into a gthread one)",
+    )
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument(
         "--no-prepared-statements",
@@ -443,6 +470,8 @@ def main() -> None:
 
         redis.Redis.from_url(args.redis_url).flushdb()
     info = machine(args.database_url)
+    if args.worker_class == "sync":
+        args.threads = 1
     config = f"{args.workers} {args.worker_class} workers x {args.threads} threads" + (
         "" if args.no_prepared_statements else ", prepared statements"
     )
@@ -467,9 +496,9 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s; p50 {statistics.median(cold):.2f} ms, "
             f"p99 {cold[int(len(cold) * 0.99) - 1]:.2f} ms"
         )
-        body = urlencode({**CALL_PARAMS, "To": main_number(1)})
-        baseline = [("POST", BASELINE_PATH, body)]
-        lean_baseline = [("POST", LEAN_BASELINE_PATH, body)]
+        body = urlencode({**WRK_CALL_PARAMS, "To": main_number(1)})
+        baseline = [("POST", BASELINE_PATH, body, "new call")]
+        lean_baseline = [("POST", LEAN_BASELINE_PATH, body, "new call")]
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             # Unmeasured: every worker process fetches the flows into its own local copy.

@@ -26,8 +26,10 @@ class Call(models.Model):
 
     sid = models.CharField(max_length=34, unique=True, default=new_call_sid, editable=False)
     call_sid = models.CharField(max_length=64)
+    # No index of their own: the (enterprise, CallSid) and (…, start_time) indexes lead with
+    # them, and every index is paid for by each of the many calls written.
     enterprise = models.ForeignKey(
-        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="calls"
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="calls", db_index=False
     )
     system = models.ForeignKey(
         "autoattendant.AutoAttendantSystem",
@@ -35,6 +37,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="calls",
+        db_index=False,
     )
     system_sid = models.CharField(max_length=34, blank=True, default="")
     to_number = models.CharField(max_length=64, blank=True, default="")
@@ -77,7 +80,8 @@ class CallStep(models.Model):
     INVALID; ``detail`` the engine's notes.
     """
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="steps")
+    # Indexed by the (call, seq) constraint.
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="steps", db_index=False)
     seq = models.PositiveIntegerField()
     time = models.DateTimeField()
     menu_sid = models.CharField(max_length=34, blank=True, default="")
@@ -105,8 +109,8 @@ class CallBucket(models.Model):
     statistics add up instead of scanning every call. Changed with its calls, in their
     transaction (``runtime.call_buckets``): always what counting them gives."""
 
-    enterprise = models.ForeignKey(
-        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+"
+    enterprise = models.ForeignKey(  # indexed by the unique constraint it leads
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     system_sid = models.CharField(max_length=34, blank=True, default="")
     bucket = models.DateTimeField()
@@ -128,8 +132,8 @@ class CallBucket(models.Model):
 class KeyPressBucket(models.Model):
     """Menu key presses of the calls of one system that started in one quarter hour (UTC)."""
 
-    enterprise = models.ForeignKey(
-        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+"
+    enterprise = models.ForeignKey(  # indexed by the unique constraint it leads
+        "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     system_sid = models.CharField(max_length=34, blank=True, default="")
     bucket = models.DateTimeField()

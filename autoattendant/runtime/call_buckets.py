@@ -134,7 +134,7 @@ class RollUpChanges:
     ) -> None:
         """A call went from ``before`` to ``after`` ((quarter hour, outcome, seconds); ``before``
         None for a call in no bucket yet) by gaining ``added_steps``; ``earlier_steps`` are the
-        ones it had. Steps are tuples whose [3] is the menu and [5] the key pressed."""
+        ones it had. Steps are tuples whose [2] is the menu and [4] the key pressed."""
         if before is not None:
             key = (enterprise_id, system_sid, before[0], before[1])
             self.calls[key] -= 1
@@ -145,11 +145,11 @@ class RollUpChanges:
         moved = before is None or before[0] != after[0]
         if moved and before is not None:
             for step in earlier_steps:
-                if step[5]:
-                    self.presses[enterprise_id, system_sid, before[0], step[3], step[5]] -= 1
+                if step[4]:
+                    self.presses[enterprise_id, system_sid, before[0], step[2], step[4]] -= 1
         for step in (*earlier_steps, *added_steps) if moved else added_steps:
-            if step[5]:
-                self.presses[enterprise_id, system_sid, after[0], step[3], step[5]] += 1
+            if step[4]:
+                self.presses[enterprise_id, system_sid, after[0], step[2], step[4]] += 1
 
     def call_closed(
         self, enterprise_id: int, system_sid: str, start, duration: int, was: str, now: str

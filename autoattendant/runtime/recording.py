@@ -358,10 +358,11 @@ def _instant(seconds: float) -> datetime:
 
 def store_steps(steps: Iterable[Sequence]) -> int:
     """Write ``steps``, bring the summaries of the calls they belong to up to date and add what
-    changed to the quarter-hour roll-ups, in one transaction: a constant number of queries per
-    batch, and work in proportion to the batch, never to the history already stored. Steps of
-    an enterprise that no longer exists are dropped. Idempotent: a step already stored changes
-    nothing. Returns how many steps were handed in (of existing enterprises)."""
+    changed to the quarter-hour roll-ups, in one transaction (one writer of the history at a
+    time): a constant number of queries per batch, and work in proportion to the batch, never
+    to the history already stored. Steps of an enterprise that no longer exists are dropped.
+    Idempotent: a step already stored changes nothing. Returns how many steps were handed in
+    (of existing enterprises)."""
     steps = [tuple(step) for step in steps if step and step[0]]
     if not steps:
         return 0
@@ -370,55 +371,62 @@ def store_steps(steps: Iterable[Sequence]) -> int:
         enterprises = dict(
             Enterprise.objects.filter(sid__in={s[1] for s in steps}).values_list("sid", "id")
         )
-        systems = dict(
-            AutoAttendantSystem.objects.filter(sid__in={s[2] for s in steps if s[2]}).values_list(
-                "sid", "id"
-            )
-        )
         steps = [s for s in steps if s[1] in enterprises]
         if not steps:
             return 0
-        calls = _calls_for(steps, enterprises, systems)
-        stored = _stored_steps([call for call in calls.values() if call.counted() is not None])
-        seen = {(call_id, row[1]) for call_id, rows in stored.items() for row in rows}
-        new: dict[tuple[int, int], tuple] = {}
+        batch: dict[tuple[int, str], dict[int, Step]] = {}  # (enterprise id, CallSid) -> steps
         for s in steps:
-            call_id = calls[enterprises[s[1]], s[0]].pk
-            if (call_id, s[6]) not in new and (call_id, s[6]) not in seen:
-                new[call_id, s[6]] = (
-                    call_id,
-                    s[6],
-                    _instant(s[7]),
-                    s[8],
-                    s[15] if len(s) > 15 else "",
-                    s[9],
-                    s[10],
-                    s[11],
-                    s[12],
-                    s[13],
-                    s[14],
-                )
-        _insert_steps(new.values())
-        added: dict[int, list[tuple]] = {}
-        for row in new.values():
-            added.setdefault(row[0], []).append(
-                (row[0], row[1], row[2], row[3], row[4], row[6], row[9], row[10])
-            )
+            batch.setdefault((enterprises[s[1]], s[0]), {}).setdefault(s[6], s)
+        calls = _stored_calls(batch)
+        stored = _stored_steps(list(calls.values()))
+        added: dict[tuple[int, str], list[Step]] = {}
+        for key, by_seq in batch.items():
+            have = {row[0] for row in stored.get(calls[key].pk, ())} if key in calls else ()
+            fresh = [s for seq, s in sorted(by_seq.items()) if seq not in have]
+            if fresh:
+                added[key] = fresh
         roll_ups = RollUpChanges()
         changed = []
-        for call in calls.values():
-            if call.pk in added:
-                before = call.counted()
-                earlier = stored.get(call.pk, [])
-                _summarise(call, sorted(earlier + added[call.pk], key=lambda row: row[1]))
-                roll_ups.call_changed(
-                    call.enterprise_id, call.system_sid, before, call.counted(), earlier,
-                    added[call.pk],
-                )  # fmt: skip
+        for key, fresh in added.items():
+            call = calls.get(key)
+            if call is None:
+                call = calls[key] = _CallRow.new(key, fresh[0])
+            before = call.counted()
+            earlier = stored.get(call.pk, []) if call.pk else []
+            rows = [_summary_row(s) for s in fresh]
+            _summarise(call, sorted(earlier + rows))
+            roll_ups.call_changed(
+                call.enterprise_id, call.system_sid, before, call.counted(), earlier, rows
+            )
+            if call.pk:
                 changed.append(call)
+        _create_calls([calls[key] for key in added if not calls[key].pk], batch)
         _update_calls(changed)
+        _insert_steps((calls[key].pk, *_step_row(s)) for key, fresh in added.items() for s in fresh)
         roll_ups.apply()
     return len(steps)
+
+
+def _summary_row(s: Step) -> tuple:
+    """A step as :func:`_summarise` reads it: step number, time, menu, next menu, key,
+    outcome, transferred to."""
+    return (s[6], _instant(s[7]), s[8], s[15] if len(s) > 15 else "", s[10], s[13], s[14])
+
+
+def _step_row(s: Step) -> tuple:
+    """A step's columns after its call's (``_STEP_COLUMNS``)."""
+    return (
+        s[6],
+        _instant(s[7]),
+        s[8],
+        s[15] if len(s) > 15 else "",
+        s[9],
+        s[10],
+        s[11],
+        s[12],
+        s[13],
+        s[14],
+    )
 
 
 #: The columns :func:`_insert_steps` writes, in its rows' order.
@@ -438,14 +446,11 @@ _STEP_COLUMNS = (
 
 
 def _insert_steps(rows: Iterable[tuple]) -> None:
-    """Insert step rows (``_STEP_COLUMNS``), a (call, step number) already stored or twice in
-    the batch written once: one ``executemany`` of plain tuples — model instances and the ORM's
-    per-value preparation cost more than the request that recorded the step."""
+    """Insert step rows (``_STEP_COLUMNS``): one ``executemany`` of plain tuples — model
+    instances and the ORM's per-value preparation cost more than the request that recorded the
+    step."""
     adapt = connection.ops.adapt_datetimefield_value
-    unique: dict[tuple, tuple] = {}
-    for row in rows:
-        unique.setdefault((row[0], row[1]), (*row[:2], adapt(row[2]), *row[3:]))
-    _insert(CallStep, _STEP_COLUMNS, list(unique.values()))
+    _insert(CallStep, _STEP_COLUMNS, [(*row[:2], adapt(row[2]), *row[3:]) for row in rows])
 
 
 def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -464,9 +469,10 @@ def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
 
 
 class _CallRow:
-    """A call's summary as stored, updated in place by :func:`_summarise`."""
+    """A call's summary, as stored or about to be: updated in place by :func:`_summarise`."""
 
     __slots__ = (
+        "call_sid",
         "duration_seconds",
         "end_time",
         "enterprise_id",
@@ -496,6 +502,7 @@ class _CallRow:
                  transferred_to, menu_path) -> None:  # fmt: skip
         self.pk = pk
         self.enterprise_id = enterprise_id
+        self.call_sid = call_sid
         self.system_sid = system_sid
         self.start_time = start
         self.end_time = end
@@ -504,15 +511,59 @@ class _CallRow:
         self.transferred_to = transferred_to
         self.menu_path = menu_path
 
+    @classmethod
+    def new(cls, key: tuple[int, str], first: Step) -> _CallRow:
+        """A call not stored yet (no outcome: in no roll-up)."""
+        start = _instant(first[7])
+        return cls(None, key[0], key[1], first[2], start, start, 0, "", "", [])
+
     def counted(self) -> tuple | None:
         """What the call adds to the roll-ups — its quarter hour, outcome and seconds — or None
-        for a call created by this batch (no outcome yet, in no roll-up)."""
+        for a call not stored yet."""
         if not self.outcome:
             return None
         return bucket_of(self.start_time), self.outcome, self.duration_seconds
 
 
-#: The columns of a call created by :func:`_calls_for`.
+def _stored_calls(batch: dict[tuple[int, str], dict]) -> dict[tuple[int, str], _CallRow]:
+    """The calls of ``batch``'s keys ((enterprise id, CallSid)) already stored."""
+    ids = _call_ids(batch)
+    if not ids:
+        return {}
+    rows = Call.objects.filter(pk__in=ids.values()).order_by().values_list(*_CallRow.COLUMNS)
+    return {(row[1], row[2]): _CallRow(*row) for row in rows}
+
+
+def _call_ids(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The ids of the calls of ``keys`` ((enterprise id, CallSid)) that are stored: each
+    enterprise's CallSids looked up in the (enterprise, CallSid) index, in plain SQL (a
+    CallSid list across every enterprise of a batch would have the database scan those
+    enterprises' whole history; the ORM takes longer to build the query than to run it)."""
+    by_enterprise: dict[int, list[str]] = {}
+    for enterprise_id, call_sid in keys:
+        by_enterprise.setdefault(enterprise_id, []).append(call_sid)
+    quote = connection.ops.quote_name
+    found: dict[tuple[int, str], int] = {}
+    groups = list(by_enterprise.items())
+    with connection.cursor() as cursor:
+        for first in range(0, len(groups), 100):  # within every database's parameter limit
+            terms, params = [], []
+            for enterprise_id, call_sids in groups[first : first + 100]:
+                terms.append(
+                    f"(enterprise_id = %s AND call_sid IN ({', '.join(['%s'] * len(call_sids))}))"
+                )
+                params += [enterprise_id, *call_sids]
+            cursor.execute(
+                f"SELECT id, enterprise_id, call_sid FROM {quote(Call._meta.db_table)} "  # noqa: S608
+                f"WHERE {' OR '.join(terms)}",
+                params,
+            )
+            for pk, enterprise_id, call_sid in cursor.fetchall():
+                found[enterprise_id, call_sid] = pk
+    return found
+
+
+#: The columns of a call :func:`_create_calls` inserts.
 _NEW_CALL_COLUMNS = (
     "sid",
     "call_sid",
@@ -531,67 +582,58 @@ _NEW_CALL_COLUMNS = (
 )
 
 
-def _calls_for(steps: list[Step], enterprises: dict, systems: dict) -> dict:
-    """The calls ``steps`` belong to, by (enterprise id, CallSid), created where missing. A call
-    created here has no outcome until :func:`_summarise` gives it one: it is in no roll-up
-    yet."""
-    wanted = {(enterprises[s[1]], s[0]): s for s in reversed(steps)}  # each call's first step
-
-    def stored(keys) -> dict:
-        rows = (
-            Call.objects.filter(
-                call_sid__in={sid for _, sid in keys}, enterprise_id__in={ent for ent, _ in keys}
-            )
-            .order_by()
-            .values_list(*_CallRow.COLUMNS)
-        )
-        return {(row[1], row[2]): _CallRow(*row) for row in rows if (row[1], row[2]) in keys}
-
-    calls = stored(wanted)
-    missing = sorted(key for key in wanted if key not in calls)
-    if missing:
-        adapt = connection.ops.adapt_datetimefield_value
-        no_path = connection.ops.adapt_json_value([], None)
-        rows = []
-        for enterprise_id, call_sid in missing:
-            s = wanted[enterprise_id, call_sid]
-            start = adapt(_instant(s[7]))
-            rows.append(
-                (new_call_sid(), call_sid, enterprise_id, systems.get(s[2]), s[2], s[3], s[4],
-                 s[5], start, start, 0, "", "", no_path)
-            )  # fmt: skip
-        _insert(Call, _NEW_CALL_COLUMNS, rows)
-        calls.update(stored(set(missing)))
-    return calls
+def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> None:
+    """Insert ``calls`` (summarised already) and give each its primary key."""
+    if not calls:
+        return
+    systems = dict(
+        AutoAttendantSystem.objects.filter(
+            sid__in={call.system_sid for call in calls if call.system_sid}
+        ).values_list("sid", "id")
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    json_value = connection.ops.adapt_json_value
+    rows = []
+    for call in calls:
+        first = next(iter(batch[call.enterprise_id, call.call_sid].values()))
+        rows.append(
+            (new_call_sid(), call.call_sid, call.enterprise_id, systems.get(call.system_sid),
+             call.system_sid, first[3], first[4], first[5], adapt(call.start_time),
+             adapt(call.end_time), call.duration_seconds, call.outcome, call.transferred_to,
+             json_value(call.menu_path, None))
+        )  # fmt: skip
+    _insert(Call, _NEW_CALL_COLUMNS, rows)
+    by_key = {(call.enterprise_id, call.call_sid): call for call in calls}
+    for key, pk in _call_ids(by_key).items():
+        by_key[key].pk = pk
 
 
 def _stored_steps(calls: list[_CallRow]) -> dict[int, list[tuple]]:
-    """The steps already stored of ``calls``, by call: (call id, step number, time, menu,
-    next menu, key, outcome, transferred to)."""
+    """The steps already stored of ``calls``, by call id, in :func:`_summary_row`'s shape."""
     stored: dict[int, list[tuple]] = {}
     if calls:
         for row in CallStep.objects.filter(call_id__in=[call.pk for call in calls]).values_list(
             "call_id", "seq", "time", "menu_sid", "next_menu_sid", "key", "outcome",
             "transferred_to",
         ):  # fmt: skip
-            stored.setdefault(row[0], []).append(row)
+            stored.setdefault(row[0], []).append(row[1:])
     return stored
 
 
 def _summarise(call: _CallRow, steps: list[tuple]) -> None:
-    """The call's times, duration, outcome, transfer and menu path from all its steps (in
-    :func:`_stored_steps`' shape, by step number)."""
+    """The call's times, duration, outcome, transfer and menu path from all its steps
+    (:func:`_summary_row`'s shape, by step number)."""
     last = steps[-1]
-    closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[2]
-    call.start_time = min(row[2] for row in steps)
-    call.end_time = max(row[2] for row in steps)
+    closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[1]
+    call.start_time = min(row[1] for row in steps)
+    call.end_time = max(row[1] for row in steps)
     call.duration_seconds = max(0, round((call.end_time - call.start_time).total_seconds()))
-    if not (closed and last[6] == Outcome.IN_PROGRESS):
-        call.outcome = last[6]
-    call.transferred_to = next((row[7] for row in reversed(steps) if row[7]), "")
+    if not (closed and last[5] == Outcome.IN_PROGRESS):
+        call.outcome = last[5]
+    call.transferred_to = next((row[6] for row in reversed(steps) if row[6]), "")
     path: list[str] = []
     for row in steps:
-        for menu_sid in (row[3], row[4]):
+        for menu_sid in (row[2], row[3]):
             if menu_sid and (not path or path[-1] != menu_sid):
                 path.append(menu_sid)
     call.menu_path = path

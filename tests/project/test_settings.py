@@ -81,3 +81,25 @@ def test_load_demo_is_idempotent_and_prints_working_credentials(capsys):
     curl = [line for line in out.splitlines() if "curl -u" in line][-1]
     username, token = curl.split("curl -u ", 1)[1].split()[0].split(":")
     assert make_client(username, token).get("/autoattendant/user/search").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"SQLITE_PATH": "/tmp/aa-settings-check.sqlite3"}, {"DATABASE_URL": "sqlite:////tmp/x.db"}],
+    ids=["SQLITE_PATH", "sqlite DATABASE_URL"],
+)
+def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_timeout(env):
+    """A deferred transaction that reads and then writes fails at once when another process
+    wrote in between ("database is locked"): the call history's background writes from several
+    web processes would keep failing. Whichever way SQLite is configured."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    r = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         " print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "('transaction_mode', 'IMMEDIATE')" in r.stdout
+    assert "('timeout', 20)" in r.stdout
+    assert "journal_mode=WAL" in r.stdout
