@@ -20,8 +20,9 @@ The request path pays for one append, never for a database write (``CALL_RECORDI
 
 Writes are idempotent: a call is its enterprise and the platform's ``CallSid``, a step its number
 in the call (the engine's step counter), so a step delivered twice (a platform retry, a batch
-written again after a failure) is stored once, and a call's summary is recomputed from its
-stored steps.
+written again after a failure) is stored once; a call's summary is recomputed from its stored
+steps and the new ones, and the roll-ups change by the difference (one writer at a time,
+:func:`~.call_buckets.lock_history`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ words, and the dashboard agreeing with calls (the browser tests walk the same pa
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from autoattendant.models import HolidayCalendar, SystemHolidayCalendar
 from autoattendant.services.calendars import do_create_calendar
 from autoattendant.services.systems import do_update_system
+
+
+def _local_today(world) -> dt.date:
+    """Today where the system is (the dashboard's today), not where the tests run."""
+    return dt.datetime.now(ZoneInfo(world.system.timezone_id)).date()
 
 
 def test_an_aa_admin_sets_and_clears_an_override_from_the_dashboard(aa, aa_admin, world):
@@ -81,7 +87,7 @@ def test_the_calendar_editor_saves_rows_and_explains_a_bad_one(bg, world):
 def test_the_dashboard_hears_the_holiday_the_calls_hear_and_its_queries_do_not_grow(
     bg, bg_admin, world
 ):
-    today = dt.date.today()
+    today = _local_today(world)
     calendar = do_create_calendar(bg_admin.user, enterprise=world.system.enterprise, changes={
         "name": "Today", "entries": [{"name": "Founders' day", "date": today.isoformat()}],
     })  # fmt: skip
@@ -107,7 +113,7 @@ def test_the_year_ahead_counts_gaps(bg, world):
 
 
 def test_the_schedule_page_lists_this_weeks_exceptions_from_the_one_resolution(bg, bg_admin, world):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = _local_today(world) + dt.timedelta(days=1)
     calendar = do_create_calendar(bg_admin.user, enterprise=world.system.enterprise, changes={
         "name": "Days", "entries": [{"name": "Stocktaking", "date": tomorrow.isoformat(),
                                      "start_time": "10:00", "end_time": "12:00"}],
