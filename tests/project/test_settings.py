@@ -93,7 +93,7 @@ def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_time
     wrote in between ("database is locked"): the call history's background writes from several
     web processes would keep failing. Whichever way SQLite is configured."""
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    r = subprocess.run(  # noqa: S603
+    r = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
          " print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
