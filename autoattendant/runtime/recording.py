@@ -551,32 +551,46 @@ def _stored_calls(batch: dict[tuple[int, str], dict]) -> dict[tuple[int, str], _
     return {(row[1], row[2]): _CallRow(*row) for row in rows}
 
 
+#: The most parameters one lookup statement binds (SQLite allowed 999 before 3.32).
+_MAX_PARAMETERS = 900
+
+
 def _call_ids(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     """The ids of the calls of ``keys`` ((enterprise id, CallSid)) that are stored: each
     enterprise's CallSids looked up in the (enterprise, CallSid) index, in plain SQL (a
     CallSid list across every enterprise of a batch would have the database scan those
-    enterprises' whole history; the ORM takes longer to build the query than to run it)."""
+    enterprises' whole history; the ORM takes longer to build the query than to run it), a
+    statement per ``_MAX_PARAMETERS``."""
     by_enterprise: dict[int, list[str]] = {}
     for enterprise_id, call_sid in keys:
         by_enterprise.setdefault(enterprise_id, []).append(call_sid)
-    quote = connection.ops.quote_name
     found: dict[tuple[int, str], int] = {}
-    groups = list(by_enterprise.items())
+    terms: list[str] = []
+    params: list = []
+    table = connection.ops.quote_name(Call._meta.db_table)
     with connection.cursor() as cursor:
-        for first in range(0, len(groups), 100):  # within every database's parameter limit
-            terms, params = [], []
-            for enterprise_id, call_sids in groups[first : first + 100]:
-                terms.append(
-                    f"(enterprise_id = %s AND call_sid IN ({', '.join(['%s'] * len(call_sids))}))"
-                )
-                params += [enterprise_id, *call_sids]
+
+        def run() -> None:
             cursor.execute(
-                f"SELECT id, enterprise_id, call_sid FROM {quote(Call._meta.db_table)} "  # noqa: S608
-                f"WHERE {' OR '.join(terms)}",
+                f"SELECT id, enterprise_id, call_sid FROM {table} WHERE {' OR '.join(terms)}",  # noqa: S608
                 params,
             )
             for pk, enterprise_id, call_sid in cursor.fetchall():
                 found[enterprise_id, call_sid] = pk
+            terms.clear()
+            params.clear()
+
+        for enterprise_id, call_sids in by_enterprise.items():
+            for first in range(0, len(call_sids), _MAX_PARAMETERS - 1):
+                chunk = call_sids[first : first + _MAX_PARAMETERS - 1]
+                if len(params) + 1 + len(chunk) > _MAX_PARAMETERS:
+                    run()
+                terms.append(
+                    f"(enterprise_id = %s AND call_sid IN ({', '.join(['%s'] * len(chunk))}))"
+                )
+                params += [enterprise_id, *chunk]
+        if terms:
+            run()
     return found
 
 

@@ -84,3 +84,25 @@ def test_the_roll_ups_always_equal_counting_the_calls(ny_system, settings, batch
     incremental = _rows()
     refresh_buckets(Call.objects.values_list("enterprise_id", "start_time"))  # counting every call
     assert _rows() == incremental
+
+
+def test_a_batch_larger_than_a_statement_s_parameters_is_written_whole(ny_system):
+    """After a long database outage a process's buffer holds thousands of one enterprise's
+    steps: the calls are looked up a few hundred CallSids per statement, whatever the
+    database's parameter limit (999 in SQLite before 3.32; this batch takes several
+    statements), and every call is found."""
+    system, main, _ = ny_system
+    calls = 2_500
+    at = START.isoformat()
+    store_steps(step(f"CA{n}", system, 1, at, menu=main.sid) for n in range(calls))
+    later = (START + timedelta(seconds=30)).isoformat()
+    store_steps(
+        step(f"CA{n}", system, 2, later, menu=main.sid, input="1", key="1", outcome="TRANSFERRED")
+        for n in range(calls)
+    )
+    assert Call.objects.count() == calls
+    assert Call.objects.filter(outcome="TRANSFERRED", duration_seconds=30).count() == calls
+    incremental = _rows()
+    refresh_buckets(Call.objects.values_list("enterprise_id", "start_time"))
+    assert _rows() == incremental
+    assert sum(row[4] for row in incremental[0]) == calls  # every call once in the roll-ups
