@@ -151,16 +151,6 @@ class RollUpChanges:
             if step[4]:
                 self.presses[enterprise_id, system_sid, after[0], step[2], step[4]] += 1
 
-    def call_closed(
-        self, enterprise_id: int, system_sid: str, start, duration: int, was: str, now: str
-    ) -> None:
-        """A call that started at ``start`` went from outcome ``was`` to ``now``."""
-        bucket = bucket_of(start)
-        self.calls[enterprise_id, system_sid, bucket, was] -= 1
-        self.seconds[enterprise_id, system_sid, bucket, was] -= duration
-        self.calls[enterprise_id, system_sid, bucket, now] += 1
-        self.seconds[enterprise_id, system_sid, bucket, now] += duration
-
     def apply(self) -> None:
         calls = {
             key: (n, self.seconds[key]) for key, n in self.calls.items() if n or self.seconds[key]
@@ -168,7 +158,6 @@ class RollUpChanges:
         _add(CallBucket, ("outcome",), ("calls", "seconds"), calls)
         presses = {key: (n,) for key, n in self.presses.items() if n}
         _add(KeyPressBucket, ("menu_sid", "key"), ("presses",), presses)
-        self.__init__()
 
 
 def _add(model, keys: tuple[str, ...], counts: tuple[str, ...], changes: dict) -> None:

@@ -344,9 +344,10 @@ def close_idle_calls(now: datetime | None = None) -> int:
             outcome=CallOutcome.CALLER_HUNG_UP
         )
         for _, enterprise_id, system_sid, start, duration in rows:
-            roll_ups.call_closed(
-                enterprise_id, system_sid, start, duration,
-                CallOutcome.IN_PROGRESS, CallOutcome.CALLER_HUNG_UP,
+            bucket = bucket_of(start)
+            roll_ups.call_changed(
+                enterprise_id, system_sid, (bucket, CallOutcome.IN_PROGRESS, duration),
+                (bucket, CallOutcome.CALLER_HUNG_UP, duration), (), (),
             )  # fmt: skip
         roll_ups.apply()
     return len(rows)
