@@ -109,6 +109,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Kept between requests as with DATABASE_URL: opening a SQLite connection (its
+            # pragmas, the schema read) costs a call more than answering it does.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # SQLITE_PATH or a sqlite URL

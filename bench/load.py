@@ -202,10 +202,11 @@ def start_server(args) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    if args.embedded:
-        env.pop("REDIS_URL")
-        env.pop("DB_PREPARED_STATEMENTS")
+    if args.embedded:  # exactly what a laptop runs: SQLITE_PATH, nothing else configured
+        for name in ("DATABASE_URL", "REDIS_URL", "DB_PREPARED_STATEMENTS"):
+            env.pop(name)
         env.pop("CALLFLOW_ROUTE_NOTIFICATIONS")
+        env["SQLITE_PATH"] = str(Path(args.embedded).resolve())
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -302,7 +303,9 @@ def run_wrk(wrk: str, args, workdir: Path, name: str, requests, expect: str, hea
         str(script),
         f"http://{HOST}:{args.port}",
     ]
+    before = cpu_times()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = cpu_times()
     result = json.loads(output.strip().splitlines()[-1])
     seconds = result["duration_us"] / 1e6
     result.update(
@@ -312,12 +315,32 @@ def run_wrk(wrk: str, args, workdir: Path, name: str, requests, expect: str, hea
         p50_ms=result["p50_us"] / 1000,
         p99_ms=result["p99_us"] / 1000,
     )
+    cpu = ""
+    if before and after:
+        busy, total = after[0] - before[0], after[1] - before[1]
+        result.update(
+            cores_busy=busy / total * (os.cpu_count() or 1),
+            cpu_us_per_request=busy / os.sysconf("SC_CLK_TCK") * 1e6 / max(result["requests"], 1),
+        )
+        cpu = f"  cores {result['cores_busy']:4.2f}  {result['cpu_us_per_request']:5.0f} µs CPU/req"
     print(
         f"  {name:<28} c={level:<3} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f} ms"
-        f"  p99 {result['p99_ms']:7.2f} ms  bad {result['bad']}  errors {result['errors']}",
+        f"  p99 {result['p99_ms']:7.2f} ms  bad {result['bad']}  errors {result['errors']}{cpu}",
         flush=True,
     )
     return result
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """The whole machine's busy and total clock ticks so far (``/proc/stat``; None elsewhere):
+    the CPU a run took, wrk and the server together, is the difference over the run."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return sum(ticks[:8]) - idle, sum(ticks[:8])
 
 
 def run_lists(wrk: str, args, authorization: str, rounds: int | None = None, workdir=None):
@@ -408,6 +431,9 @@ def summarise(results: list[dict]) -> dict:
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p99_ms": statistics.median(r["p99_ms"] for r in runs),
             "bad": sum(r["bad"] + r["errors"] for r in runs),
+            "cpu_us_per_request": statistics.median(r["cpu_us_per_request"] for r in runs)
+            if all("cpu_us_per_request" in r for r in runs)
+            else None,
         }
         for (name, level), runs in grouped.items()
     }
@@ -534,6 +560,11 @@ def main() -> None:
                 f"{figures['ratio']:5.2f}  lean ratio {figures['lean_ratio']:5.2f}  "
                 f"p50 {figures['p50_ms']:7.2f} ms  "
                 f"p99 {figures['p99_ms']:7.2f} ms  bad {figures['bad']}"
+                + (
+                    f"  {figures['cpu_us_per_request']:5.0f} µs CPU/req"
+                    if figures["cpu_us_per_request"] is not None
+                    else ""
+                )
             )
     if args.out:
         Path(args.out).write_text(

@@ -103,3 +103,23 @@ def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_time
     assert "('transaction_mode', 'IMMEDIATE')" in r.stdout
     assert "('timeout', 20)" in r.stdout
     assert "journal_mode=WAL" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"SQLITE_PATH": "/tmp/aa-settings-check.sqlite3"}, {"DATABASE_URL": "sqlite:////tmp/x.db"}],
+    ids=["SQLITE_PATH", "sqlite DATABASE_URL"],
+)
+def test_every_sqlite_database_keeps_its_connections_between_requests(env):
+    """With no CONN_MAX_AGE Django closes the connection after every request: on the embedded
+    default each call then paid for opening SQLite (its pragmas, the schema) — four times what
+    answering it costs (``docs/performance.md``)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    r = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         " print(settings.DATABASES['default']['CONN_MAX_AGE'])"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout.strip()) >= 60
