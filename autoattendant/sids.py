@@ -84,3 +84,10 @@ def new_call_sid() -> str:
     version 7 UUID): the call history's busiest index grows at its end instead of touching a
     random page per new call, which made writing a batch of calls cost more as history grew."""
     return f"{CALL}{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
+def new_call_sids(count: int) -> list[str]:
+    """``count`` sids as :func:`new_call_sid` makes them, their random bits read at once."""
+    prefix = f"{CALL}{time.time_ns() // 1_000_000:012x}"
+    random = secrets.token_hex(10 * count)
+    return [prefix + random[i : i + 20] for i in range(0, 20 * count, 20)]

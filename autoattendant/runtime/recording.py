@@ -41,7 +41,7 @@ from django.db import connection, connections, transaction
 
 from ..callflow.engine import CallResult, Outcome
 from ..models import AutoAttendantSystem, Call, CallStep, Enterprise
-from ..sids import new_call_sid
+from ..sids import new_call_sids
 from .call_buckets import RollUpChanges, bucket_of, lock_history
 
 __all__ = [
@@ -367,7 +367,7 @@ def _time_adapter():
 
     def sqlite_utc(value: datetime) -> str:
         if value.tzinfo is UTC:
-            return str(value.replace(tzinfo=None))
+            return str(value)[:-6]  # without its "+00:00": str() of the naive time
         return adapt(value)
 
     return sqlite_utc
@@ -388,62 +388,52 @@ def store_steps(steps: Iterable[Sequence]) -> int:
         enterprises = dict(
             Enterprise.objects.filter(sid__in={s[1] for s in steps}).values_list("sid", "id")
         )
-        steps = [s for s in steps if s[1] in enterprises]
-        if not steps:
-            return 0
         batch: dict[tuple[int, str], dict[int, Step]] = {}  # (enterprise id, CallSid) -> steps
+        kept = 0
         for s in steps:
-            batch.setdefault((enterprises[s[1]], s[0]), {}).setdefault(s[6], s)
+            enterprise_id = enterprises.get(s[1])
+            if enterprise_id is not None:
+                batch.setdefault((enterprise_id, s[0]), {}).setdefault(s[6], s)
+                kept += 1
+        if not batch:
+            return 0
         calls = _stored_calls(batch)
         stored = _stored_steps(list(calls.values()))
-        added: dict[tuple[int, str], list[Step]] = {}
-        for key, by_seq in batch.items():
-            have = {row[0] for row in stored.get(calls[key].pk, ())} if key in calls else ()
-            fresh = [s for seq, s in sorted(by_seq.items()) if seq not in have]
-            if fresh:
-                added[key] = fresh
         roll_ups = RollUpChanges()
-        changed = []
-        for key, fresh in added.items():
+        created: list[_CallRow] = []
+        changed: list[_CallRow] = []
+        added: list[tuple[_CallRow, list[Step], list[tuple]]] = []  # call, steps, summary rows
+        for key, by_seq in batch.items():
             call = calls.get(key)
-            if call is None:
-                call = calls[key] = _CallRow.new(key, fresh[0])
-            before = call.counted()
-            earlier = stored.get(call.pk, []) if call.pk else []
+            earlier = stored.get(call.pk, []) if call is not None else []
+            have = {row[0] for row in earlier}
+            fresh = [by_seq[seq] for seq in sorted(by_seq) if seq not in have]
+            if not fresh:
+                continue
             rows = [_summary_row(s) for s in fresh]
-            _summarise(call, sorted(earlier + rows))
+            if call is None:
+                call = _CallRow(None, key[0], key[1], fresh[0][2], rows[0][1], rows[0][1], 0,
+                                "", "", [])  # fmt: skip
+                created.append(call)
+            else:
+                changed.append(call)
+            before = call.counted()
+            _summarise(call, sorted(earlier + rows) if earlier else rows)
             roll_ups.call_changed(
                 call.enterprise_id, call.system_sid, before, call.counted(), earlier, rows
             )
-            if call.pk:
-                changed.append(call)
-        _create_calls([calls[key] for key in added if not calls[key].pk], batch)
+            added.append((call, fresh, rows))
+        _create_calls(created, batch)
         _update_calls(changed)
-        _insert_steps((calls[key].pk, *_step_row(s)) for key, fresh in added.items() for s in fresh)
+        _insert_steps(added)
         roll_ups.apply()
-    return len(steps)
+    return kept
 
 
 def _summary_row(s: Step) -> tuple:
     """A step as :func:`_summarise` reads it: step number, time, menu, next menu, key,
     outcome, transferred to."""
     return (s[6], _instant(s[7]), s[8], s[15] if len(s) > 15 else "", s[10], s[13], s[14])
-
-
-def _step_row(s: Step) -> tuple:
-    """A step's columns after its call's (``_STEP_COLUMNS``)."""
-    return (
-        s[6],
-        _instant(s[7]),
-        s[8],
-        s[15] if len(s) > 15 else "",
-        s[9],
-        s[10],
-        s[11],
-        s[12],
-        s[13],
-        s[14],
-    )
 
 
 #: The columns :func:`_insert_steps` writes, in its rows' order.
@@ -462,12 +452,20 @@ _STEP_COLUMNS = (
 )
 
 
-def _insert_steps(rows: Iterable[tuple]) -> None:
-    """Insert step rows (``_STEP_COLUMNS``): one ``executemany`` of plain tuples — model
-    instances and the ORM's per-value preparation cost more than the request that recorded the
-    step."""
+def _insert_steps(added: Iterable[tuple[_CallRow, list[Step], list[tuple]]]) -> None:
+    """Insert the steps of each (call, steps, their summary rows): one ``executemany`` of plain
+    tuples (``_STEP_COLUMNS``) — model instances and the ORM's per-value preparation cost more
+    than the request that recorded the step."""
     adapt = _time_adapter()
-    _insert(CallStep, _STEP_COLUMNS, [(*row[:2], adapt(row[2]), *row[3:]) for row in rows])
+    _insert(
+        CallStep,
+        _STEP_COLUMNS,
+        [
+            (call.pk, s[6], adapt(row[1]), s[8], row[3], s[9], s[10], s[11], s[12], s[13], s[14])
+            for call, fresh, rows in added
+            for s, row in zip(fresh, rows, strict=True)
+        ],
+    )
 
 
 def _insert(model, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -527,12 +525,6 @@ class _CallRow:
         self.outcome = outcome
         self.transferred_to = transferred_to
         self.menu_path = menu_path
-
-    @classmethod
-    def new(cls, key: tuple[int, str], first: Step) -> _CallRow:
-        """A call not stored yet (no outcome: in no roll-up)."""
-        start = _instant(first[7])
-        return cls(None, key[0], key[1], first[2], start, start, 0, "", "", [])
 
     def counted(self) -> tuple | None:
         """What the call adds to the roll-ups — its quarter hour, outcome and seconds — or None
@@ -594,8 +586,33 @@ def _call_ids(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     return found
 
 
+def _reserved_ids(model, count: int) -> list[int] | None:
+    """``count`` primary keys for new rows of ``model``, taken before inserting them (so no
+    lookup afterwards): from the id sequence on PostgreSQL, after the largest id ever given on
+    SQLite (whose write transaction is this process's alone, and which never reuses an id of its
+    ``AUTOINCREMENT`` tables); None elsewhere."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite" and connection.in_atomic_block:
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"  # noqa: S608
+                " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            last = cursor.fetchone()[0]
+            return list(range(last + 1, last + 1 + count))
+    return None
+
+
 #: The columns of a call :func:`_create_calls` inserts.
 _NEW_CALL_COLUMNS = (
+    "id",
     "sid",
     "call_sid",
     "enterprise_id",
@@ -622,21 +639,41 @@ def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> 
             sid__in={call.system_sid for call in calls if call.system_sid}
         ).values_list("sid", "id")
     )
-    adapt = _time_adapter()
-    json_value = connection.ops.adapt_json_value
+    ids = _reserved_ids(Call, len(calls))
+    adapt, json_value = _time_adapter(), _json_adapter()
     rows = []
-    for call in calls:
+    for pk, sid, call in zip(ids or [None] * len(calls), new_call_sids(len(calls)), calls,
+                             strict=True):  # fmt: skip
         first = next(iter(batch[call.enterprise_id, call.call_sid].values()))
+        call.pk = pk
         rows.append(
-            (new_call_sid(), call.call_sid, call.enterprise_id, systems.get(call.system_sid),
+            (pk, sid, call.call_sid, call.enterprise_id, systems.get(call.system_sid),
              call.system_sid, first[3], first[4], first[5], adapt(call.start_time),
              adapt(call.end_time), call.duration_seconds, call.outcome, call.transferred_to,
-             json_value(call.menu_path, None))
+             json_value(call.menu_path))
         )  # fmt: skip
-    _insert(Call, _NEW_CALL_COLUMNS, rows)
+    if ids is not None:
+        _insert(Call, _NEW_CALL_COLUMNS, rows)
+        return
+    _insert(Call, _NEW_CALL_COLUMNS[1:], [row[1:] for row in rows])
     by_key = {(call.enterprise_id, call.call_sid): call for call in calls}
     for key, pk in _call_ids(by_key).items():
         by_key[key].pk = pk
+
+
+def _json_adapter():
+    """The database's value for a menu path: on SQLite its JSON text, made directly (sids are
+    letters and digits: nothing to escape, and the encoder's layers cost more than the list);
+    elsewhere Django's adapter."""
+    if connection.vendor != "sqlite":
+        return lambda value: connection.ops.adapt_json_value(value, None)
+
+    def sqlite_json(sids: list[str]) -> str:
+        if all(sid.isascii() and sid.isalnum() for sid in sids):
+            return "[" + ", ".join(f'"{sid}"' for sid in sids) + "]"
+        return json.dumps(sids)
+
+    return sqlite_json
 
 
 def _stored_steps(calls: list[_CallRow]) -> dict[int, list[tuple]]:
@@ -681,11 +718,10 @@ def _update_calls(calls: list[_CallRow]) -> None:
         "start_time = %s, end_time = %s, duration_seconds = %s, outcome = %s, "
         "transferred_to = %s, menu_path = %s WHERE id = %s"
     )
-    adapt = _time_adapter()
-    json_value = connection.ops.adapt_json_value
+    adapt, json_value = _time_adapter(), _json_adapter()
     rows = [
         (adapt(call.start_time), adapt(call.end_time), call.duration_seconds, call.outcome,
-         call.transferred_to, json_value(call.menu_path, None), call.pk)
+         call.transferred_to, json_value(call.menu_path), call.pk)
         for call in calls
     ]  # fmt: skip
     with connection.cursor() as cursor:

@@ -103,6 +103,7 @@ def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_time
     assert "('transaction_mode', 'IMMEDIATE')" in r.stdout
     assert "('timeout', 20)" in r.stdout
     assert "journal_mode=WAL" in r.stdout
+    assert "wal_autocheckpoint=10000" in r.stdout
 
 
 @pytest.mark.parametrize(
