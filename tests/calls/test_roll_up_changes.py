@@ -106,3 +106,25 @@ def test_a_batch_larger_than_a_statement_s_parameters_is_written_whole(ny_system
     refresh_buckets(Call.objects.values_list("enterprise_id", "start_time"))
     assert _rows() == incremental
     assert sum(row[4] for row in incremental[0]) == calls  # every call once in the roll-ups
+
+
+def test_new_calls_take_ids_no_other_call_has_or_had(ny_system):
+    """The writer reserves the ids of the calls it creates before inserting them (PostgreSQL's
+    sequence, SQLite's largest id ever given): the id of a deleted call is never given again,
+    and a call the ORM saves afterwards gets a fresh one — each step lands on its own call."""
+    system, main, _ = ny_system
+    at = START.isoformat()
+    store_steps(step(f"CA{n}", system, 1, at, menu=main.sid) for n in range(3))
+    highest = Call.objects.order_by("-id").first()
+    deleted_id = highest.id
+    highest.delete()
+    store_steps(step(f"CAnew{n}", system, 1, at, menu=main.sid) for n in range(3))
+    new = list(Call.objects.filter(call_sid__startswith="CAnew"))
+    assert len({call.id for call in new}) == len({call.sid for call in new}) == 3
+    assert min(call.id for call in new) > deleted_id
+    for call in new:
+        assert list(call.steps.values_list("seq", flat=True)) == [1]
+    other = Call.objects.create(
+        enterprise=system.enterprise, call_sid="CAorm", start_time=START, end_time=START
+    )
+    assert other.id > max(call.id for call in new)
