@@ -7,8 +7,9 @@ Starts gunicorn on ``127.0.0.1:--port`` with ``DEBUG=false`` on the generated da
 (``--database-url``) and Redis as the cache (``--redis-url``; that Redis database is flushed
 first), with ``bench.settings``, whose URLconf routes the bare baseline view
 ``/autoattendant/internal/baseline`` first of all. ``--embedded PATH`` measures the embedded
-default instead: the SQLite database ``bench/generate_sqlite.py`` made, Django's in-process cache,
-no Redis (and no list runs: they need the generated operator). Then:
+default instead, configured exactly as a laptop's (``SQLITE_PATH``, nothing else): the SQLite
+database ``bench/generate_sqlite.py`` made, Django's in-process cache, no Redis (and no list
+runs: they need the generated operator). Then:
 
 1. **Warm-up**: one entry call to each of the first ``--systems`` main numbers (four at a time),
    which compiles and caches their flows; the cold latency is reported, and each answer's
@@ -25,7 +26,9 @@ no Redis (and no list runs: they need the generated operator). Then:
    the auth token) at ``pageSize`` 10 and 1000, at each ``--list-levels`` concurrency.
 
 Throughput (requests/s) and p50/p99 latency come from ``wrk`` (a C load generator: it takes far
-less CPU than the server, which matters when both share the machine). ``wrk`` corrects its latency
+less CPU than the server, which matters when both share the machine). Beside them: the CPU a
+request took (the whole machine's busy time over the run, from ``/proc/stat``, divided by the
+requests: server, database and ``wrk`` together) and the busy cores. ``wrk`` corrects its latency
 figures for coordinated omission: a pause of the server also counts for the requests a steady
 client would have sent during it, so p99 shows any stall of a few tens of milliseconds. The
 summary is the median over rounds; a ratio compares a run with the baseline run of the same round
