@@ -33,6 +33,15 @@ def test_a_webhook_request_skips_the_browser_middleware(world, path):
     assert not response.cookies
 
 
+@pytest.mark.parametrize("params", [{"To": MAIN_NUMBER, "CallSid": "CA1"}, {"To": "19999999999"}])
+def test_a_webhook_answer_says_its_length(world, params):
+    """As CommonMiddleware does for every other view: a server (gunicorn) sends a document of
+    known length as it is, and one without a length chunked."""
+    response = Client().post(ENTRY, params)
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(response.content))
+
+
 def test_the_security_middleware_still_applies(world, settings):
     settings.SECURE_CONTENT_TYPE_NOSNIFF = True
     settings.SECURE_SSL_REDIRECT = True
