@@ -83,7 +83,7 @@ def new_call_sid() -> str:
     """A call's sid, ordered by creation time (milliseconds, then 80 random bits, as in a
     version 7 UUID): the call history's busiest index grows at its end instead of touching a
     random page per new call, which made writing a batch of calls cost more as history grew."""
-    return f"{CALL}{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+    return new_call_sids(1)[0]
 
 
 def new_call_sids(count: int) -> list[str]:

@@ -586,11 +586,11 @@ def _call_ids(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
     return found
 
 
-def _reserved_ids(model, count: int) -> list[int] | None:
+def _reserved_ids(model, count: int) -> list[int]:
     """``count`` primary keys for new rows of ``model``, taken before inserting them (so no
-    lookup afterwards): from the id sequence on PostgreSQL, after the largest id ever given on
-    SQLite (whose write transaction is this process's alone, and which never reuses an id of its
-    ``AUTOINCREMENT`` tables); None elsewhere."""
+    lookup afterwards): from the id sequence on PostgreSQL; on SQLite after the largest id ever
+    given (the write transaction, ``BEGIN IMMEDIATE``, is this process's alone, and
+    ``AUTOINCREMENT`` tables never give an id twice)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -599,15 +599,13 @@ def _reserved_ids(model, count: int) -> list[int] | None:
                 [table, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite" and connection.in_atomic_block:
-            cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"  # noqa: S608
-                " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
-            )
-            last = cursor.fetchone()[0]
-            return list(range(last + 1, last + 1 + count))
-    return None
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"  # noqa: S608
+            " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + 1 + count))
 
 
 #: The columns of a call :func:`_create_calls` inserts.
@@ -631,7 +629,7 @@ _NEW_CALL_COLUMNS = (
 
 
 def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> None:
-    """Insert ``calls`` (summarised already) and give each its primary key."""
+    """Give ``calls`` (summarised already) their primary keys and insert them."""
     if not calls:
         return
     systems = dict(
@@ -642,8 +640,7 @@ def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> 
     ids = _reserved_ids(Call, len(calls))
     adapt, json_value = _time_adapter(), _json_adapter()
     rows = []
-    for pk, sid, call in zip(ids or [None] * len(calls), new_call_sids(len(calls)), calls,
-                             strict=True):  # fmt: skip
+    for pk, sid, call in zip(ids, new_call_sids(len(calls)), calls, strict=True):
         first = next(iter(batch[call.enterprise_id, call.call_sid].values()))
         call.pk = pk
         rows.append(
@@ -652,13 +649,7 @@ def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> 
              adapt(call.end_time), call.duration_seconds, call.outcome, call.transferred_to,
              json_value(call.menu_path))
         )  # fmt: skip
-    if ids is not None:
-        _insert(Call, _NEW_CALL_COLUMNS, rows)
-        return
-    _insert(Call, _NEW_CALL_COLUMNS[1:], [row[1:] for row in rows])
-    by_key = {(call.enterprise_id, call.call_sid): call for call in calls}
-    for key, pk in _call_ids(by_key).items():
-        by_key[key].pk = pk
+    _insert(Call, _NEW_CALL_COLUMNS, rows)
 
 
 def _json_adapter():

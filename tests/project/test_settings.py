@@ -83,44 +83,42 @@ def test_load_demo_is_idempotent_and_prints_working_credentials(capsys):
     assert make_client(username, token).get("/autoattendant/user/search").status_code == 200
 
 
-@pytest.mark.parametrize(
+SQLITE_CONFIGURATIONS = pytest.mark.parametrize(
     "env",
     [{"SQLITE_PATH": "/tmp/aa-settings-check.sqlite3"}, {"DATABASE_URL": "sqlite:////tmp/x.db"}],
     ids=["SQLITE_PATH", "sqlite DATABASE_URL"],
 )
+
+
+def _database_setting(env: dict, name: str) -> str:
+    """``settings.DATABASES['default'][name]`` as a fresh process with ``env`` prints it."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    r = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         f" value = settings.DATABASES['default'][{name!r}];"
+         " print(sorted(value.items()) if isinstance(value, dict) else value)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@SQLITE_CONFIGURATIONS
 def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_timeout(env):
     """A deferred transaction that reads and then writes fails at once when another process
     wrote in between ("database is locked"): the call history's background writes from several
     web processes would keep failing. Whichever way SQLite is configured."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    r = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         " print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert "('transaction_mode', 'IMMEDIATE')" in r.stdout
-    assert "('timeout', 20)" in r.stdout
-    assert "journal_mode=WAL" in r.stdout
-    assert "wal_autocheckpoint=10000" in r.stdout
+    options = _database_setting(env, "OPTIONS")
+    assert "('transaction_mode', 'IMMEDIATE')" in options
+    assert "('timeout', 20)" in options
+    assert "journal_mode=WAL" in options
+    assert "wal_autocheckpoint=10000" in options
 
 
-@pytest.mark.parametrize(
-    "env",
-    [{"SQLITE_PATH": "/tmp/aa-settings-check.sqlite3"}, {"DATABASE_URL": "sqlite:////tmp/x.db"}],
-    ids=["SQLITE_PATH", "sqlite DATABASE_URL"],
-)
+@SQLITE_CONFIGURATIONS
 def test_every_sqlite_database_keeps_its_connections_between_requests(env):
     """With no CONN_MAX_AGE Django closes the connection after every request: on the embedded
     default each call then paid for opening SQLite (its pragmas, the schema) — four times what
     answering it costs (``docs/performance.md``)."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    r = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         " print(settings.DATABASES['default']['CONN_MAX_AGE'])"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert int(r.stdout.strip()) >= 60
+    assert int(_database_setting(env, "CONN_MAX_AGE").strip()) >= 60
