@@ -12,9 +12,11 @@ The request path pays for one append, never for a database write (``CALL_RECORDI
   then deletes those entries: while the database is down nothing is deleted, and every step is
   written once it is back. While Redis itself cannot be
   reached, steps go to the process's buffer (as ``batch``) and are written directly.
-- ``batch`` (the embedded default): an in-process list that a background thread writes every
-  ``CALL_RECORDING_FLUSH_SECONDS`` (a crash may lose the last second's steps). Reads of the
-  history (:func:`flush_local`) write what this process holds first.
+- ``batch`` (the embedded default): an in-process list that the process's writer thread writes
+  every ``CALL_RECORDING_FLUSH_SECONDS`` (a crash may lose the last second's steps; a normal
+  exit, such as a gunicorn worker recycled after ``max_requests``, writes them first:
+  :func:`stop`). Reads of the history (:func:`flush_local`) write what this process holds
+  first.
 - ``sync``: written in the request (a commit per step: measured in ``docs/performance.md``).
 - ``off``: nothing is recorded.
 
@@ -27,8 +29,10 @@ steps and the new ones, and the roll-ups change by the difference (one writer at
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -54,6 +58,7 @@ __all__ = [
     "record",
     "send_to_stream",
     "settle",
+    "stop",
     "store_steps",
     "stream_key",
 ]
@@ -201,38 +206,97 @@ def _to_stream(key: str, steps: list[Step]) -> bool:
 
 
 class _LocalBuffer:
+    """Steps gathered in this process, written (or sent) by one long-lived thread of its own.
+
+    The first step after the buffer was emptied wakes the thread, which gathers for ``delay``
+    seconds and then hands everything gathered to :meth:`flush`. The thread lives as long as the
+    process and keeps its database connection between batches (closed only when unusable or
+    older than ``CONN_MAX_AGE``, as a request's is): opening one costs more than writing a few
+    hundred steps (``docs/performance.md``). :meth:`stop` writes what is left and ends it."""
+
+    THREAD_NAME = "call-history-writer"
+
     def __init__(self) -> None:
         self.steps: list[Step] = []
         self.lock = threading.Lock()
-        self.timer: threading.Timer | None = None
+        self.due = False  # the thread has been woken for the steps gathered
+        self.thread: threading.Thread | None = None
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
 
     def add(self, step: Step, delay: float) -> None:
         with self.lock:
             self.steps.append(step)
-            if self.timer is None and delay > 0:
-                self.timer = threading.Timer(delay, self._flush_in_thread)
-                self.timer.daemon = True
-                self.timer.start()
+            if not self.due and delay > 0:
+                self._wake()
+
+    def _wake(self) -> None:
+        """Under the lock: have the thread write what is gathered ``delay`` seconds from now."""
+        self.due = True
+        if self.thread is None or not self.thread.is_alive():
+            self.wake, self.stopping = threading.Event(), threading.Event()
+            self.thread = threading.Thread(
+                target=self._run,
+                args=(self.wake, self.stopping),
+                name=self.THREAD_NAME,
+                daemon=True,
+            )
+            self.thread.start()
+        self.wake.set()
 
     def take(self) -> list[Step]:
         with self.lock:
             steps, self.steps = self.steps, []
-            self.timer = None
+            self.due = False
             return steps
 
     def give_back(self, steps: list[Step]) -> None:
+        """Steps that could not be written: kept (the oldest dropped past ``MAX_LOCAL_STEPS``)
+        and tried again after the flush interval."""
         with self.lock:
             self.steps[:0] = steps
             if len(self.steps) > MAX_LOCAL_STEPS:
                 dropped = len(self.steps) - MAX_LOCAL_STEPS
                 del self.steps[:dropped]
                 logger.error("Call history: %d unwritten steps dropped", dropped)
+            delay = _settings().delay
+            if not self.due and delay > 0 and not self.stopping.is_set():
+                self._wake()
 
-    def _flush_in_thread(self) -> None:
-        try:
-            flush_local()
-        finally:
-            connections.close_all()  # this thread's own connections
+    def _run(self, wake: threading.Event, stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            wake.wait()
+            wake.clear()
+            if not stopping.is_set():
+                # Gathering, cut short by stop(), or by steps added after a reader of the
+                # history wrote the buffer (flush_local) meanwhile.
+                wake.wait(_settings().delay)
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("Call history: background write failed")
+            finally:
+                for conn in connections.all(initialized_only=True):
+                    if stopping.is_set():
+                        conn.close()
+                    else:
+                        conn.close_if_unusable_or_obsolete()
+
+    def flush(self) -> None:
+        flush_local()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Have the thread write what it holds now, close its connections and end."""
+        with self.lock:
+            thread, self.thread = self.thread, None
+            self.stopping.set()
+            self.wake.set()
+        if thread is not None:
+            thread.join(timeout)
+
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's thread, lock and steps are not this process's."""
+        self.__init__()
 
 
 _local = _LocalBuffer()
@@ -242,14 +306,32 @@ class _Outgoing(_LocalBuffer):
     """Steps on their way to the Redis stream (``stream`` mode), sent in one pipeline by a
     background thread; whatever the stream refuses goes to :data:`_local`."""
 
-    def _flush_in_thread(self) -> None:
-        try:
-            send_to_stream()
-        finally:
-            connections.close_all()  # a refusal written directly used this thread's connection
+    THREAD_NAME = "call-history-sender"
+
+    def flush(self) -> None:
+        send_to_stream()
 
 
 _outgoing = _Outgoing()
+
+
+def stop() -> None:
+    """Hand on everything this process holds and end its background threads: at the process's
+    normal exit (a gunicorn worker recycled or stopped gracefully), so no gathered step is left
+    behind; and by tests."""
+    _outgoing.stop()  # its refusals go to the process's buffer
+    _local.stop()
+    send_to_stream()  # whatever arrived meanwhile, or was gathered with no thread (delay 0)
+    flush_local()
+
+
+def _reset_after_fork() -> None:
+    _local._after_fork()
+    _outgoing._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+atexit.register(stop)
 
 
 def send_to_stream() -> int:
@@ -290,12 +372,12 @@ def pending() -> int:
     return waiting
 
 
-def discard() -> None:
-    """Forget every step not written yet: this process's and the stream's (tests start from
-    nothing)."""
+def discard(*, stream: bool = True) -> None:
+    """Forget every step not written yet: this process's and (``stream``) the stream's (tests
+    start from nothing)."""
     _local.take()
     _outgoing.take()
-    if mode() == "stream":
+    if stream and mode() == "stream":
         _redis().delete(stream_key())
 
 
