@@ -21,7 +21,7 @@ LAUNCH_ARGS = [
 
 
 # Generous for a loaded CI machine; a passing test takes a fraction of it.
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture
