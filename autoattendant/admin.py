@@ -708,7 +708,7 @@ class CallAdmin(EnterpriseLinkMixin, admin.ModelAdmin):
     date_hierarchy = "start_time"
     inlines = [CallStepInline]
     readonly_fields = (
-        "sid", "call_sid", "enterprise", "system", "system_sid", "to_number", "from_number",
+        "sid", "call_sid", "enterprise", "system_sid", "to_number", "from_number",
         "dialect", "start_time", "end_time", "duration_seconds", "outcome", "transferred_to",
         "menu_path",
     )  # fmt: skip

@@ -39,9 +39,9 @@ def rss_kib(field: str = "VmRSS") -> int:
 
 
 GENERATE_CALLS = """
-INSERT INTO autoattendant_call (sid, call_sid, enterprise_id, system_id, system_sid, to_number,
+INSERT INTO autoattendant_call (sid, call_sid, enterprise_id, system_sid, to_number,
   from_number, dialect, start_time, end_time, duration_seconds, outcome, transferred_to, menu_path)
-SELECT 'CL' || md5(g::text), 'CAbench' || g, %(enterprise)s, %(system)s, %(system_sid)s,
+SELECT 'CL' || md5(g::text), 'CAbench' || g, %(enterprise)s, %(system_sid)s,
   '15550100100', '1555' || lpad((g %% 9999999)::text, 7, '0'), 'rcml', t,
   t + make_interval(secs => d), d, o,
   CASE WHEN o = 'TRANSFERRED' THEN '15550100199' ELSE '' END, jsonb_build_array(%(menu)s::text)
@@ -130,7 +130,7 @@ def main() -> None:
             for table in ("callstep", "call", "callbucket", "keypressbucket"):
                 cursor.execute(f"DELETE FROM autoattendant_{table}")  # noqa: S608 - fixed names
             values = {
-                "enterprise": enterprise.pk, "system": system.pk, "system_sid": system.sid,
+                "enterprise": enterprise.pk, "system_sid": system.sid,
                 "menu": menu.sid, "calls": args.calls,
             }  # fmt: skip
             for sql in (GENERATE_CALLS, GENERATE_PROMPTS, GENERATE_PRESSES):

@@ -21,7 +21,9 @@ class Call(models.Model):
     """One call: who called which number, when, how it ended and the menus it went through.
 
     ``start_time``/``end_time`` are the first and last steps; ``outcome`` is the last step's
-    (``CALLER_HUNG_UP`` is set later on a call left waiting, by ``close_idle_calls``).
+    (``CALLER_HUNG_UP`` is set later on a call left waiting, by ``close_idle_calls``). Its AA
+    system is named by sid, as its menus are: the history outlives a deleted system, and a foreign
+    key would cost every call written an index entry that no read uses.
     """
 
     sid = models.CharField(max_length=34, unique=True, default=new_call_sid, editable=False)
@@ -30,14 +32,6 @@ class Call(models.Model):
     # them, and every index is paid for by each of the many calls written.
     enterprise = models.ForeignKey(
         "autoattendant.Enterprise", on_delete=models.CASCADE, related_name="calls", db_index=False
-    )
-    system = models.ForeignKey(
-        "autoattendant.AutoAttendantSystem",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="calls",
-        db_index=False,
     )
     system_sid = models.CharField(max_length=34, blank=True, default="")
     to_number = models.CharField(max_length=64, blank=True, default="")
@@ -59,7 +53,6 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["enterprise", "start_time"], name="call_enterprise_start"),
-            models.Index(fields=["system", "start_time"], name="call_system_start"),
             models.Index(
                 fields=["end_time"],
                 name="call_in_progress_end",

@@ -44,7 +44,7 @@ from django.core.signals import setting_changed
 from django.db import connection, connections, transaction
 
 from ..callflow.engine import CallResult, Outcome
-from ..models import AutoAttendantSystem, Call, CallStep, Enterprise
+from ..models import Call, CallStep, Enterprise
 from ..sids import new_call_sids
 from .call_buckets import RollUpChanges, bucket_of, lock_history
 
@@ -696,7 +696,6 @@ _NEW_CALL_COLUMNS = (
     "sid",
     "call_sid",
     "enterprise_id",
-    "system_id",
     "system_sid",
     "dialect",
     "to_number",
@@ -714,11 +713,6 @@ def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> 
     """Give ``calls`` (summarised already) their primary keys and insert them."""
     if not calls:
         return
-    systems = dict(
-        AutoAttendantSystem.objects.filter(
-            sid__in={call.system_sid for call in calls if call.system_sid}
-        ).values_list("sid", "id")
-    )
     ids = _reserved_ids(Call, len(calls))
     adapt, json_value = _time_adapter(), _json_adapter()
     rows = []
@@ -726,10 +720,9 @@ def _create_calls(calls: list[_CallRow], batch: dict[tuple[int, str], dict]) -> 
         first = next(iter(batch[call.enterprise_id, call.call_sid].values()))
         call.pk = pk
         rows.append(
-            (pk, sid, call.call_sid, call.enterprise_id, systems.get(call.system_sid),
-             call.system_sid, first[3], first[4], first[5], adapt(call.start_time),
-             adapt(call.end_time), call.duration_seconds, call.outcome, call.transferred_to,
-             json_value(call.menu_path))
+            (pk, sid, call.call_sid, call.enterprise_id, call.system_sid, first[3], first[4],
+             first[5], adapt(call.start_time), adapt(call.end_time), call.duration_seconds,
+             call.outcome, call.transferred_to, json_value(call.menu_path))
         )  # fmt: skip
     _insert(Call, _NEW_CALL_COLUMNS, rows)
 

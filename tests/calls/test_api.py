@@ -312,7 +312,7 @@ def test_the_roll_ups_give_what_counting_every_call_gives(bg_admin, history, sta
         )
     )
     calls = Call.objects.filter(
-        system=system,
+        system_sid=system.sid,
         start_time__gte=start.replace("Z", "+00:00"),
         start_time__lte=end.replace("Z", "+00:00"),
     )
@@ -323,3 +323,30 @@ def test_the_roll_ups_give_what_counting_every_call_gives(bg_admin, history, sta
     assert {k: v for k, v in stats["byOutcome"].items() if v} == counted
     presses = sum(p["count"] for p in stats["keyPresses"])
     assert presses == sum(call.steps.exclude(key="").count() for call in calls)
+
+
+def test_a_deleted_systems_calls_stay_named_by_its_sid(bg_admin, history):
+    """The history outlives its AA system: its calls keep the system's sid, in the API and on the
+    console (no name left to show), and its statistics still add up."""
+    from autoattendant.services.systems import do_delete_system
+    from tests.console.conftest import logged_in
+
+    system, _, _ = history
+    sid = system.sid
+    call = Call.objects.filter(system_sid=sid).order_by("start_time").first()
+    console = logged_in(bg_admin.user)
+    page = console.get(f"/console/calls/{call.sid}/").content.decode()
+    assert f'href="/console/systems/{sid}/"' in page
+    assert system.name in console.get("/console/calls/").content.decode()
+
+    do_delete_system(system)
+
+    listed = data(bg_admin.client.get("/autoattendant/call/search", WINDOW))["result"]
+    assert [c["autoAttendantSid"] for c in listed] == [sid] * 6
+    page = console.get(f"/console/calls/{call.sid}/")
+    assert page.status_code == 200
+    assert "<dt>AA system</dt><dd>—</dd>" in page.content.decode()
+    listing = console.get("/console/calls/")
+    assert listing.status_code == 200
+    assert system.name not in listing.content.decode()
+    assert data(bg_admin.client.get("/autoattendant/call/stats", WINDOW))["total"] == 6

@@ -90,18 +90,25 @@ SQLITE_CONFIGURATIONS = pytest.mark.parametrize(
 )
 
 
-def _database_setting(env: dict, name: str) -> str:
-    """``settings.DATABASES['default'][name]`` as a fresh process with ``env`` prints it."""
+def _in_fresh_process(env: dict, code: str) -> str:
+    """What ``code`` prints after ``django.setup()`` in a fresh process configured by ``env``."""
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     r = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         f" value = settings.DATABASES['default'][{name!r}];"
-         " print(sorted(value.items()) if isinstance(value, dict) else value)"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**clean, "DJANGO_SETTINGS_MODULE": "aa_project.settings", **env},
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     return r.stdout
+
+
+def _database_setting(env: dict, name: str) -> str:
+    """``settings.DATABASES['default'][name]`` as a fresh process with ``env`` prints it."""
+    return _in_fresh_process(
+        env,
+        f"from django.conf import settings; value = settings.DATABASES['default'][{name!r}];"
+        " print(sorted(value.items()) if isinstance(value, dict) else value)",
+    )
 
 
 @SQLITE_CONFIGURATIONS
@@ -114,6 +121,19 @@ def test_every_sqlite_database_writes_in_immediate_transactions_with_a_busy_time
     assert "('timeout', 20)" in options
     assert "journal_mode=WAL" in options
     assert "wal_autocheckpoint=10000" in options
+
+
+@SQLITE_CONFIGURATIONS
+def test_every_sqlite_connection_keeps_32_mib_of_pages(env, tmp_path):
+    """SQLite's own 2 MiB page cache is smaller than what one batch of the call history's
+    writes touches: each connection, as opened, keeps 32 MiB (a negative size is in KiB)."""
+    env = {k: v.replace("/tmp/", f"{tmp_path}/") for k, v in env.items()}
+    pages = _in_fresh_process(
+        env,
+        "from django.db import connection;"
+        " print(connection.cursor().execute('PRAGMA cache_size').fetchone()[0])",
+    )
+    assert int(pages) == -32768
 
 
 @SQLITE_CONFIGURATIONS

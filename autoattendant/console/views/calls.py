@@ -36,7 +36,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     """A page of the enterprise's calls, newest first: three queries (count, calls, systems)."""
     systems = system_choices(request.enterprise)
     form = CallFilterForm(request.GET or None, systems=systems)
-    calls = _enterprise_calls(request).select_related("system").order_by("-start_time", "-sid")
+    calls = _enterprise_calls(request).order_by("-start_time", "-sid")
     zone = timezone.get_current_timezone()
     if form.is_valid():
         data = form.cleaned_data
@@ -52,6 +52,9 @@ def call_list(request: HttpRequest) -> HttpResponse:
         if data["end"]:
             calls = calls.filter(start_time__lt=_day_start(data["end"] + timedelta(days=1), zone))
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(systems)
+    for call in page:
+        call.system_name = names.get(call.system_sid, "")  # a deleted system: no name
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -73,7 +76,10 @@ def call_detail(request: HttpRequest, sid: str) -> HttpResponse:
     steps = list(call.steps.all())
     menu_sids = {step.menu_sid for step in steps} | {step.next_menu_sid for step in steps}
     names = dict(Menu.objects.filter(sid__in=menu_sids).values_list("sid", "name"))
-    zone = _system_zone(call.system)
+    system = AutoAttendantSystem.objects.filter(
+        enterprise_id=call.enterprise_id, sid=call.system_sid
+    ).first()
+    zone = _system_zone(system)
     timeline = [
         {
             "step": step,
@@ -90,6 +96,7 @@ def call_detail(request: HttpRequest, sid: str) -> HttpResponse:
         "console/call_detail.html",
         {
             "call": call,
+            "system": system,
             "timeline": timeline,
             "zone": zone,
             "local_start": call.start_time.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
