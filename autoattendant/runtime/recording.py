@@ -36,7 +36,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -479,19 +479,25 @@ def store_steps(steps: Iterable[Sequence]) -> int:
                 kept += 1
         if not batch:
             return 0
-        calls = _stored_calls(batch)
+        # A platform's retry, or a batch written again, repeats stored steps: they are told
+        # apart by step numbers alone, and only calls that gain a step are read in full.
+        ids = _call_ids(batch)
+        have = _stored_seqs(list(ids.values()))
+        gaining = {}  # (enterprise id, CallSid) -> the steps it gains, by step number
+        for key, by_seq in batch.items():
+            known = have.get(ids.get(key), ())
+            fresh = [by_seq[seq] for seq in sorted(by_seq) if seq not in known]
+            if fresh:
+                gaining[key] = fresh
+        calls = _stored_calls([ids[key] for key in gaining if key in ids])
         stored = _stored_steps(list(calls.values()))
         roll_ups = RollUpChanges()
         created: list[_CallRow] = []
         changed: list[_CallRow] = []
         added: list[tuple[_CallRow, list[Step], list[tuple]]] = []  # call, steps, summary rows
-        for key, by_seq in batch.items():
+        for key, fresh in gaining.items():
             call = calls.get(key)
             earlier = stored.get(call.pk, []) if call is not None else []
-            have = {row[0] for row in earlier}
-            fresh = [by_seq[seq] for seq in sorted(by_seq) if seq not in have]
-            if not fresh:
-                continue
             rows = [_summary_row(s) for s in fresh]
             if call is None:
                 call = _CallRow(None, key[0], key[1], fresh[0][2], rows[0][1], rows[0][1], 0,
@@ -616,13 +622,48 @@ class _CallRow:
         return bucket_of(self.start_time), self.outcome, self.duration_seconds
 
 
-def _stored_calls(batch: dict[tuple[int, str], dict]) -> dict[tuple[int, str], _CallRow]:
-    """The calls of ``batch``'s keys ((enterprise id, CallSid)) already stored."""
-    ids = _call_ids(batch)
-    if not ids:
-        return {}
-    rows = Call.objects.filter(pk__in=ids.values()).order_by().values_list(*_CallRow.COLUMNS)
-    return {(row[1], row[2]): _CallRow(*row) for row in rows}
+def _rows_of(model, columns: Sequence[str], key: str, ids: list[int]) -> Iterator[tuple]:
+    """``columns`` of ``model``'s rows whose ``key`` is one of ``ids``, in plain SQL (a
+    statement per ``_MAX_PARAMETERS`` ids): the ORM's building of the query and its converters
+    cost more than the query itself. Times come as the database adapter gives them
+    (:func:`_utc`)."""
+    quote = connection.ops.quote_name
+    select = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        for first in range(0, len(ids), _MAX_PARAMETERS):
+            chunk = ids[first : first + _MAX_PARAMETERS]
+            cursor.execute(
+                f"SELECT {select} FROM {quote(model._meta.db_table)} "  # noqa: S608 - our names
+                f"WHERE {quote(key)} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            yield from cursor.fetchall()
+
+
+def _utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite's adapter gives the naive UTC time."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _stored_calls(ids: list[int]) -> dict[tuple[int, str], _CallRow]:
+    """The stored calls of ``ids``, by (enterprise id, CallSid)."""
+    calls = {}
+    for pk, enterprise_id, call_sid, system_sid, start, end, *rest, path in _rows_of(
+        Call, ("id", *_CallRow.COLUMNS[1:]), "id", ids
+    ):
+        path = json.loads(path) if isinstance(path, str) else path
+        calls[enterprise_id, call_sid] = _CallRow(
+            pk, enterprise_id, call_sid, system_sid, _utc(start), _utc(end), *rest, path
+        )
+    return calls
+
+
+def _stored_seqs(ids: list[int]) -> dict[int, set[int]]:
+    """The step numbers stored of the calls ``ids`` (read from the (call, seq) index alone)."""
+    seqs: dict[int, set[int]] = {}
+    for call_id, seq in _rows_of(CallStep, ("call_id", "seq"), "call_id", ids):
+        seqs.setdefault(call_id, set()).add(seq)
+    return seqs
 
 
 #: The most parameters one lookup statement binds (SQLite allowed 999 before 3.32).
@@ -745,12 +786,12 @@ def _json_adapter():
 def _stored_steps(calls: list[_CallRow]) -> dict[int, list[tuple]]:
     """The steps already stored of ``calls``, by call id, in :func:`_summary_row`'s shape."""
     stored: dict[int, list[tuple]] = {}
-    if calls:
-        for row in CallStep.objects.filter(call_id__in=[call.pk for call in calls]).values_list(
-            "call_id", "seq", "time", "menu_sid", "next_menu_sid", "key", "outcome",
-            "transferred_to",
-        ):  # fmt: skip
-            stored.setdefault(row[0], []).append(row[1:])
+    columns = ("call_id", "seq", "time", "menu_sid", "next_menu_sid", "key", "outcome",
+               "transferred_to")  # fmt: skip
+    for call_id, seq, time_, *rest in _rows_of(
+        CallStep, columns, "call_id", [call.pk for call in calls]
+    ):
+        stored.setdefault(call_id, []).append((seq, _utc(time_), *rest))
     return stored
 
 
