@@ -490,7 +490,10 @@ def store_steps(steps: Iterable[Sequence]) -> int:
             if fresh:
                 gaining[key] = fresh
         calls = _stored_calls([ids[key] for key in gaining if key in ids])
-        stored = _stored_steps(list(calls.values()))
+        # The usual next step of a call extends its summary; a late earlier step has it
+        # summarised again from all its steps.
+        extended = {c.pk for k, c in calls.items() if _extends(c, gaining[k], have.get(c.pk, ()))}
+        stored = _stored_steps([c for c in calls.values() if c.pk not in extended])
         roll_ups = RollUpChanges()
         created: list[_CallRow] = []
         changed: list[_CallRow] = []
@@ -506,7 +509,10 @@ def store_steps(steps: Iterable[Sequence]) -> int:
             else:
                 changed.append(call)
             before = call.counted()
-            _summarise(call, sorted(earlier + rows) if earlier else rows)
+            if call.pk in extended:
+                _summarise(call, rows, more=True)
+            else:
+                _summarise(call, sorted(earlier + rows) if earlier else rows)
             roll_ups.call_changed(
                 call.enterprise_id, call.system_sid, before, call.counted(), earlier, rows
             )
@@ -658,6 +664,16 @@ def _stored_calls(ids: list[int]) -> dict[tuple[int, str], _CallRow]:
     return calls
 
 
+def _extends(call: _CallRow, fresh: list[Step], known: set[int]) -> bool:
+    """True when ``fresh`` (by step number) all come after the call's stored steps ``known``
+    and none before its start: its summary is extended (and it stays in its quarter hour)."""
+    return (
+        bool(known)
+        and fresh[0][6] > max(known)
+        and min(s[7] for s in fresh) >= call.start_time.timestamp()
+    )
+
+
 def _stored_seqs(ids: list[int]) -> dict[int, set[int]]:
     """The step numbers stored of the calls ``ids`` (read from the (call, seq) index alone)."""
     seqs: dict[int, set[int]] = {}
@@ -795,18 +811,25 @@ def _stored_steps(calls: list[_CallRow]) -> dict[int, list[tuple]]:
     return stored
 
 
-def _summarise(call: _CallRow, steps: list[tuple]) -> None:
+def _summarise(call: _CallRow, steps: list[tuple], *, more: bool = False) -> None:
     """The call's times, duration, outcome, transfer and menu path from all its steps
-    (:func:`_summary_row`'s shape, by step number)."""
+    (:func:`_summary_row`'s shape, by step number). With ``more``, ``steps`` are only the new
+    ones, all after the stored ones and none before the call's start (:func:`_extends`): its
+    stored summary stands for the others, with the same result."""
     last = steps[-1]
     closed = call.outcome == Outcome.CALLER_HUNG_UP and call.end_time == last[1]
-    call.start_time = min(row[1] for row in steps)
-    call.end_time = max(row[1] for row in steps)
+    times = [row[1] for row in steps]
+    if more:
+        times.append(call.end_time)
+    else:
+        call.start_time = min(times)
+    call.end_time = max(times)
     call.duration_seconds = max(0, round((call.end_time - call.start_time).total_seconds()))
     if not (closed and last[5] == Outcome.IN_PROGRESS):
         call.outcome = last[5]
-    call.transferred_to = next((row[6] for row in reversed(steps) if row[6]), "")
-    path: list[str] = []
+    transferred = call.transferred_to if more else ""
+    call.transferred_to = next((row[6] for row in reversed(steps) if row[6]), transferred)
+    path: list[str] = list(call.menu_path) if more else []
     for row in steps:
         for menu_sid in (row[2], row[3]):
             if menu_sid and (not path or path[-1] != menu_sid):

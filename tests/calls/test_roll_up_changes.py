@@ -1,7 +1,8 @@
 """The roll-ups are changed by what a batch changes (``RollUpChanges``), never recomputed from
 the calls a quarter hour holds: after any mix of batches — new calls, later steps, a step
 delivered twice, an earlier step arriving late and moving the call to another quarter hour,
-idle calls closed and reopened — they must equal what counting every call gives."""
+idle calls closed and reopened — they must equal what counting every call gives, and each call's
+summary what its steps say."""
 
 from __future__ import annotations
 
@@ -78,12 +79,37 @@ def test_the_roll_ups_always_equal_counting_the_calls(ny_system, settings, batch
                 key=key,
                 action="GO_TO_MENU" if key else "PROMPT",
                 outcome=outcome,
+                transferred_to="15559990000" if key == "*" else "",
+                next_menu=(sales if key else main).sid,
             )
             for call, seq, minutes, key, outcome in batch
         )
     incremental = _rows()
     refresh_buckets(Call.objects.values_list("enterprise_id", "start_time"))  # counting every call
     assert _rows() == incremental
+    for call in Call.objects.prefetch_related("steps"):
+        _assert_summarises_its_steps(call)
+
+
+def _assert_summarises_its_steps(call: Call) -> None:
+    """A call's summary, however its steps arrived (in order, repeated, late), is what its steps
+    say: first and last times, the last transfer, the menus in step order, the last step's
+    outcome (or the idle closing's, while no later step reopened it)."""
+    steps = sorted(call.steps.all(), key=lambda row: row.seq)
+    assert call.start_time == min(row.time for row in steps)
+    assert call.end_time == max(row.time for row in steps)
+    assert call.duration_seconds == round((call.end_time - call.start_time).total_seconds())
+    assert call.transferred_to == next(
+        (s.transferred_to for s in steps[::-1] if s.transferred_to), ""
+    )
+    path = []
+    for row in steps:
+        for menu in (row.menu_sid, row.next_menu_sid):
+            if menu and (not path or path[-1] != menu):
+                path.append(menu)
+    assert call.menu_path == path
+    if call.outcome != "CALLER_HUNG_UP":
+        assert call.outcome == steps[-1].outcome
 
 
 def test_a_batch_larger_than_a_statement_s_parameters_is_written_whole(ny_system):
@@ -128,3 +154,17 @@ def test_new_calls_take_ids_no_other_call_has_or_had(ny_system):
         enterprise=system.enterprise, call_sid="CAorm", start_time=START, end_time=START
     )
     assert other.id > max(call.id for call in new)
+
+
+def test_a_later_step_stamped_before_the_last_one_keeps_the_calls_end(ny_system):
+    """Step numbers order a call's steps; times can disagree (two web servers' clocks). A step
+    that extends the call without being its latest in time leaves its end where it was."""
+    system, main, _ = ny_system
+    at = [(START + timedelta(seconds=s)).isoformat() for s in (10, 30, 20)]
+    store_steps([step("CA-clock", system, 1, at[0], menu=main.sid)])
+    store_steps([step("CA-clock", system, 2, at[1], menu=main.sid, key="1", input="1")])
+    store_steps([step("CA-clock", system, 3, at[2], menu=main.sid, key="2", input="2")])
+    call = Call.objects.get(call_sid="CA-clock")
+    assert call.end_time == START + timedelta(seconds=30)
+    assert call.duration_seconds == 20
+    _assert_summarises_its_steps(call)
