@@ -595,7 +595,7 @@ class _CallRow:
 
     #: The columns read into a row, in :attr:`__init__`'s order.
     COLUMNS = (
-        "pk",
+        "id",
         "enterprise_id",
         "call_sid",
         "system_sid",
@@ -655,11 +655,10 @@ def _stored_calls(ids: list[int]) -> dict[tuple[int, str], _CallRow]:
     """The stored calls of ``ids``, by (enterprise id, CallSid)."""
     calls = {}
     for pk, enterprise_id, call_sid, system_sid, start, end, *rest, path in _rows_of(
-        Call, ("id", *_CallRow.COLUMNS[1:]), "id", ids
-    ):
-        path = json.loads(path) if isinstance(path, str) else path
+        Call, _CallRow.COLUMNS, "id", ids
+    ):  # a menu path comes as its JSON text, from either database (as Django has it read)
         calls[enterprise_id, call_sid] = _CallRow(
-            pk, enterprise_id, call_sid, system_sid, _utc(start), _utc(end), *rest, path
+            pk, enterprise_id, call_sid, system_sid, _utc(start), _utc(end), *rest, json.loads(path)
         )
     return calls
 

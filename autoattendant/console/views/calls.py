@@ -76,9 +76,7 @@ def call_detail(request: HttpRequest, sid: str) -> HttpResponse:
     steps = list(call.steps.all())
     menu_sids = {step.menu_sid for step in steps} | {step.next_menu_sid for step in steps}
     names = dict(Menu.objects.filter(sid__in=menu_sids).values_list("sid", "name"))
-    system = AutoAttendantSystem.objects.filter(
-        enterprise_id=call.enterprise_id, sid=call.system_sid
-    ).first()
+    system = _system(request.enterprise, call.system_sid)
     zone = _system_zone(system)
     timeline = [
         {
@@ -106,6 +104,11 @@ def call_detail(request: HttpRequest, sid: str) -> HttpResponse:
     )
 
 
+def _system(enterprise, sid: str) -> AutoAttendantSystem | None:
+    """The enterprise's AA system of ``sid``; None for one deleted since (or never its own)."""
+    return AutoAttendantSystem.objects.filter(enterprise=enterprise, sid=sid).first()
+
+
 def _system_zone(system: AutoAttendantSystem | None) -> ZoneInfo:
     try:
         return ZoneInfo(system.timezone_id) if system is not None else ZoneInfo("UTC")
@@ -122,9 +125,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     system, days = None, 30
     if form.is_valid():
         if form.cleaned_data["system"]:
-            system = AutoAttendantSystem.objects.filter(
-                enterprise=request.enterprise, sid=form.cleaned_data["system"]
-            ).first()
+            system = _system(request.enterprise, form.cleaned_data["system"])
         days = int(form.cleaned_data["days"] or 30)
     end = timezone.now()
     start = end - timedelta(days=days)
