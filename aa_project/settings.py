@@ -326,6 +326,9 @@ CALLFLOW_LOCAL_ANSWERS = env_int("CALLFLOW_LOCAL_ANSWERS", 4096)
 CALLFLOW_LOCAL_ROUTES = env_int("CALLFLOW_LOCAL_ROUTES", 16384)
 CALLFLOW_ROUTE_NOTIFICATIONS = env_bool("CALLFLOW_ROUTE_NOTIFICATIONS", True)
 CALLFLOW_ROUTES_MAX_AGE = env_int("CALLFLOW_ROUTES_MAX_AGE", 60)
+# On SQLite, how often (milliseconds) each connection looks at the route stamp for a route
+# changed by another connection or process; its own writes are seen at once. 0: on every call.
+CALLFLOW_ROUTE_CHECK_MS = env_int("CALLFLOW_ROUTE_CHECK_MS", 100)
 # How long a continuation URL the call flow hands a platform stays valid (seconds); each is bound
 # to its call's CallSid too, so a captured URL cannot be replayed later or by another call.
 CALL_STATE_MAX_AGE = env_int("CALL_STATE_MAX_AGE", 4 * 3600)

@@ -40,6 +40,7 @@ class HotSettings:
     name_threshold: float
     route_notifications: bool
     routes_max_age: float
+    route_check_seconds: float
     local_routes: int
     local_flows: int
     local_answers: int
@@ -68,6 +69,7 @@ def _read() -> HotSettings:
         name_threshold=float(settings.DIAL_BY_NAME_MIN_SCORE),
         route_notifications=settings.CALLFLOW_ROUTE_NOTIFICATIONS,
         routes_max_age=float(settings.CALLFLOW_ROUTES_MAX_AGE),
+        route_check_seconds=max(settings.CALLFLOW_ROUTE_CHECK_MS, 0) / 1000,
         local_routes=settings.CALLFLOW_LOCAL_ROUTES,
         local_flows=DEFAULT_LOCAL_FLOWS if local_flows is None or local_flows < 0 else local_flows,
         local_answers=settings.CALLFLOW_LOCAL_ANSWERS,

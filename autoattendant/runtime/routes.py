@@ -28,8 +28,13 @@ On SQLite (the embedded default) triggers do it (migration ``0006``): every inse
 delete of a phone number, an AA system or an enterprise moves the number in the one-row table
 ``autoattendant_routestamp`` on, whichever connection, thread or process writes. Before using a
 remembered route the generation moves on if that number changed since this connection last read
-it — one primary-key read, a few microseconds instead of the lookup's join. Other writes (the call
-history's background writes, a menu saved in the console) leave the remembered routes alone.
+it. The read is one primary-key lookup, but each is a read transaction of its own, and under load
+it costs a call more than anything else the engine does (``docs/performance.md``). So a
+connection reads the stamp at most every ``CALLFLOW_ROUTE_CHECK_MS`` (100 ms), and at once after
+it wrote anything itself (SQLite counts a connection's changes, no query needed): a route changed
+by this connection is heard by its next call, one changed by another thread or process within
+that time. Other writes (the call history's background writes, a menu saved in the console) leave
+the remembered routes alone.
 
 Off (every call reads its route, one query) on other databases and with
 ``CALLFLOW_ROUTE_NOTIFICATIONS=false``, which a transaction-mode connection pooler needs: it
@@ -115,13 +120,20 @@ class RouteWatch:
 
     def _sqlite_generation(self, connection: Any) -> int | None:
         """The generation, moved on when a route table was written since this connection last
-        looked (the route stamp, see the module's docstring), by any connection."""
+        looked (the route stamp, see the module's docstring), by any connection: looked at
+        again once ``CALLFLOW_ROUTE_CHECK_MS`` have passed, or the connection wrote since."""
         raw = connection.connection
+        now = time.monotonic()
         try:
+            changes = raw.total_changes
+            looked = getattr(connection, "_aa_route_look", None)
+            if looked is not None and looked[0] is raw and looked[1] == changes and now < looked[2]:
+                return self._generation
             version = raw.execute(SQLITE_STAMP_QUERY).fetchone()[0]
         except Exception as exc:  # any doubt: read the route from the database
             logger.warning("SQLite change check unavailable (%s); reading routes", exc)
             return None
+        connection._aa_route_look = (raw, changes, now + hot().route_check_seconds)
         stamp = (id(raw), version)
         if getattr(connection, "_aa_route_stamp", None) != stamp:
             connection._aa_route_stamp = stamp

@@ -1,5 +1,6 @@
 """The parts of ``autoattendant.runtime.routes`` that need no PostgreSQL server: a connection that
-cannot listen still opens, and is not counted as listening (the call flow then reads routes)."""
+cannot listen still opens, and is not counted as listening (the call flow then reads routes); on
+SQLite, when a connection reads the route stamp."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from autoattendant.runtime import routes
 from autoattendant.runtime.routes import SQLITE_STAMP_QUERY, RouteWatch
 
 
@@ -72,21 +74,80 @@ def test_an_unanswerable_sqlite_connection_reads_routes_every_time(caplog) -> No
 
 
 class CountingSqlite:
-    """A SQLite connection whose route stamp the test moves."""
+    """A SQLite connection whose route stamp, and own count of changed rows, the test moves;
+    it counts the stamp's reads."""
 
     def __init__(self) -> None:
         self.version = 1
+        self.total_changes = 0
+        self.reads = 0
 
     def execute(self, sql: str):
         assert sql == SQLITE_STAMP_QUERY
+        self.reads += 1
         return SimpleNamespace(fetchone=lambda: (self.version,))
 
 
-def test_sqlite_generation_moves_when_the_route_stamp_moves() -> None:
+@pytest.fixture
+def clock(monkeypatch):
+    """The routes module's monotonic clock, moved by the test."""
+    now = SimpleNamespace(value=1000.0)
+    monkeypatch.setattr(routes.time, "monotonic", lambda: now.value)
+    return now
+
+
+def test_sqlite_generation_moves_when_the_route_stamp_moves(clock) -> None:
     watch = RouteWatch()
     raw = CountingSqlite()
     wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
     first = watch._sqlite_generation(wrapper)
+    clock.value += 1
     assert watch._sqlite_generation(wrapper) == first  # nothing changed
     raw.version += 1  # a route table was written
+    clock.value += 1
     assert watch._sqlite_generation(wrapper) != first
+
+
+def test_the_route_stamp_is_read_at_most_every_check_interval(settings, clock) -> None:
+    settings.CALLFLOW_ROUTE_CHECK_MS = 100
+    watch = RouteWatch()
+    raw = CountingSqlite()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
+    first = watch._sqlite_generation(wrapper)
+    raw.version += 1  # another connection wrote a route
+    clock.value += 0.099
+    assert watch._sqlite_generation(wrapper) == first
+    assert raw.reads == 1
+    clock.value += 0.001
+    assert watch._sqlite_generation(wrapper) != first
+    assert raw.reads == 2
+
+
+def test_a_connections_own_write_has_the_stamp_read_at_once(clock) -> None:
+    watch = RouteWatch()
+    raw = CountingSqlite()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
+    first = watch._sqlite_generation(wrapper)
+    raw.version += 1
+    raw.total_changes += 1  # this connection wrote (a route, as it happens)
+    assert watch._sqlite_generation(wrapper) != first
+    assert raw.reads == 2
+
+
+def test_a_new_connection_reads_the_stamp_at_once(clock) -> None:
+    watch = RouteWatch()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=CountingSqlite())
+    watch._sqlite_generation(wrapper)
+    wrapper.connection = CountingSqlite()  # closed and opened again: what it missed is unknown
+    watch._sqlite_generation(wrapper)
+    assert wrapper.connection.reads == 1
+
+
+def test_with_a_zero_interval_every_call_reads_the_stamp(settings, clock) -> None:
+    settings.CALLFLOW_ROUTE_CHECK_MS = 0
+    watch = RouteWatch()
+    raw = CountingSqlite()
+    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
+    for _ in range(3):
+        watch._sqlite_generation(wrapper)
+    assert raw.reads == 3
