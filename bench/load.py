@@ -21,7 +21,8 @@ runs: they need the generated operator). Then:
    the webhooks are, right after ``SecurityMiddleware``: ``/internal/baseline-lean``),
    *entry* (``POST /internal/rcml`` with ``To`` = a random main number, ``From``, ``CallSid``),
    *key press* (``POST`` to a random kept Gather action URL with ``Digits=1``: GO_TO_MENU).
-   Every answer is checked (HTTP 200 and a ``<Gather>``); any other counts as bad.
+   Every answer is checked (HTTP 200 and a ``<Gather>``); any other counts as bad. A run whose
+   connections all landed on one threaded worker is measured again (:func:`run_call_flow`).
 3. **Lists**: ``GET /menu/search`` and ``/phonenumber/search`` as the operator (HTTP Basic with
    the auth token) at ``pageSize`` 10 and 1000, at each ``--list-levels`` concurrency.
 
@@ -334,6 +335,34 @@ def run_wrk(wrk: str, args, workdir: Path, name: str, requests, expect: str, hea
     return result
 
 
+#: Runs of one call-flow measurement at most, while its connections land lopsided (below).
+LOPSIDED_TRIES = 3
+
+
+def run_call_flow(wrk: str, args, workdir: Path, name: str, requests) -> dict:
+    """One call-flow run, run again (``LOPSIDED_TRIES`` in all) while it was *lopsided*.
+
+    With threaded workers and keep-alive, each of ``wrk``'s connections stays with the worker
+    that accepted it, and one worker's accept loop now and then takes every connection of a run:
+    the run then measures one process (less than ``1.5`` of two busy cores, at a third of the
+    throughput), whatever the view, and a ratio against it says nothing about the code. Such a
+    run is reported and measured again; the figures kept say how many were dropped
+    (``lopsided``). Only with more connections than workers and two or more cores."""
+    cores = os.cpu_count() or 1
+    dropped = 0
+    while True:
+        result = run_wrk(wrk, args, workdir, name, requests, "<Gather")
+        lopsided = (
+            cores >= 2
+            and args.current_level > args.workers
+            and result.get("cores_busy", cores) < 0.75 * cores
+        )
+        if not lopsided or dropped + 1 >= LOPSIDED_TRIES:
+            return {**result, "lopsided": dropped}
+        dropped += 1
+        print(f"    (lopsided: {result['cores_busy']:.2f} cores busy; measured again)", flush=True)
+
+
 def cpu_times() -> tuple[int, int] | None:
     """The whole machine's busy and total clock ticks so far (``/proc/stat``; None elsewhere):
     the CPU a run took, wrk and the server together, is the difference over the run."""
@@ -545,7 +574,7 @@ def main() -> None:
                         ("entry", entries),
                         ("key press", presses),
                     ):
-                        result = run_wrk(wrk, args, workdir, name, requests, "<Gather")
+                        result = run_call_flow(wrk, args, workdir, name, requests)
                         results.append({**result, "round": round_})
             lists = run_lists(wrk, args, authorization, rounds=1, workdir=workdir)
     finally:
