@@ -133,11 +133,10 @@ class RouteWatch:
         except Exception as exc:  # any doubt: read the route from the database
             logger.warning("SQLite change check unavailable (%s); reading routes", exc)
             return None
-        connection._aa_route_look = (raw, changes, now + hot().route_check_seconds)
-        stamp = (id(raw), version)
-        if getattr(connection, "_aa_route_stamp", None) != stamp:
-            connection._aa_route_stamp = stamp
+        if looked is None or looked[0] is not raw or looked[3] != version:
             self.changed()
+        # This connection's last look: connection, its changed rows, next look due, the stamp.
+        connection._aa_route_look = (raw, changes, now + hot().route_check_seconds, version)
         return self._generation
 
     def _listen(self, connection: Any, raw: Any) -> None:

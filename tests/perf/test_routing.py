@@ -96,58 +96,57 @@ def clock(monkeypatch):
     return now
 
 
-def test_sqlite_generation_moves_when_the_route_stamp_moves(clock) -> None:
-    watch = RouteWatch()
-    raw = CountingSqlite()
-    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
-    first = watch._sqlite_generation(wrapper)
-    clock.value += 1
-    assert watch._sqlite_generation(wrapper) == first  # nothing changed
-    raw.version += 1  # a route table was written
-    clock.value += 1
-    assert watch._sqlite_generation(wrapper) != first
-
-
-def test_the_route_stamp_is_read_at_most_every_check_interval(settings, clock) -> None:
-    settings.CALLFLOW_ROUTE_CHECK_MS = 100
-    watch = RouteWatch()
-    raw = CountingSqlite()
-    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
-    first = watch._sqlite_generation(wrapper)
-    raw.version += 1  # another connection wrote a route
-    clock.value += 0.099
-    assert watch._sqlite_generation(wrapper) == first
-    assert raw.reads == 1
-    clock.value += 0.001
-    assert watch._sqlite_generation(wrapper) != first
-    assert raw.reads == 2
-
-
-def test_a_connections_own_write_has_the_stamp_read_at_once(clock) -> None:
-    watch = RouteWatch()
-    raw = CountingSqlite()
-    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
-    first = watch._sqlite_generation(wrapper)
-    raw.version += 1
-    raw.total_changes += 1  # this connection wrote (a route, as it happens)
-    assert watch._sqlite_generation(wrapper) != first
-    assert raw.reads == 2
-
-
-def test_a_new_connection_reads_the_stamp_at_once(clock) -> None:
+@pytest.fixture
+def sqlite(clock):
+    """A route watch and a counting SQLite connection, looked at through ``generation()``."""
     watch = RouteWatch()
     wrapper = SimpleNamespace(vendor="sqlite", connection=CountingSqlite())
-    watch._sqlite_generation(wrapper)
-    wrapper.connection = CountingSqlite()  # closed and opened again: what it missed is unknown
-    watch._sqlite_generation(wrapper)
-    assert wrapper.connection.reads == 1
+    return SimpleNamespace(
+        wrapper=wrapper,
+        raw=wrapper.connection,
+        generation=lambda: watch._sqlite_generation(wrapper),
+    )
 
 
-def test_with_a_zero_interval_every_call_reads_the_stamp(settings, clock) -> None:
+def test_sqlite_generation_moves_when_the_route_stamp_moves(sqlite, clock) -> None:
+    first = sqlite.generation()
+    clock.value += 1
+    assert sqlite.generation() == first  # nothing changed
+    sqlite.raw.version += 1  # a route table was written
+    clock.value += 1
+    assert sqlite.generation() != first
+
+
+def test_the_route_stamp_is_read_at_most_every_check_interval(settings, sqlite, clock) -> None:
+    settings.CALLFLOW_ROUTE_CHECK_MS = 100
+    first = sqlite.generation()
+    sqlite.raw.version += 1  # another connection wrote a route
+    clock.value += 0.099
+    assert sqlite.generation() == first
+    assert sqlite.raw.reads == 1
+    clock.value += 0.001
+    assert sqlite.generation() != first
+    assert sqlite.raw.reads == 2
+
+
+def test_a_connections_own_write_has_the_stamp_read_at_once(sqlite) -> None:
+    first = sqlite.generation()
+    sqlite.raw.version += 1
+    sqlite.raw.total_changes += 1  # this connection wrote (a route, as it happens)
+    assert sqlite.generation() != first
+    assert sqlite.raw.reads == 2
+
+
+def test_a_new_connection_reads_the_stamp_at_once(sqlite) -> None:
+    sqlite.generation()
+    # Closed and opened again: what it missed is unknown.
+    sqlite.wrapper.connection = CountingSqlite()
+    sqlite.generation()
+    assert sqlite.wrapper.connection.reads == 1
+
+
+def test_with_a_zero_interval_every_call_reads_the_stamp(settings, sqlite) -> None:
     settings.CALLFLOW_ROUTE_CHECK_MS = 0
-    watch = RouteWatch()
-    raw = CountingSqlite()
-    wrapper = SimpleNamespace(vendor="sqlite", connection=raw)
     for _ in range(3):
-        watch._sqlite_generation(wrapper)
-    assert raw.reads == 3
+        sqlite.generation()
+    assert sqlite.raw.reads == 3
